@@ -1,0 +1,100 @@
+"""Reads for people and their directory objects. Every query is scoped to one workspace."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from kesher.core.exceptions import NotFoundError, as_uuid
+from kesher.people.models import Event, Group, Organization, Person, PersonEmail, PersonPhone, Tag
+from kesher.workspaces.models import Workspace
+
+
+def person_list(
+    *,
+    workspace: Workspace,
+    archived: bool = False,
+    organization: Organization | None = None,
+    group: Group | None = None,
+    tag: Tag | None = None,
+    event: Event | None = None,
+) -> QuerySet[Person]:
+    """People for list pages and the API, with what a row shows loaded in bulk."""
+    people = Person.objects.filter(workspace=workspace, archived_at__isnull=not archived)
+    if organization is not None:
+        people = people.filter(organization=organization)
+    if group is not None:
+        people = people.filter(groups=group)
+    if tag is not None:
+        people = people.filter(interests=tag)
+    if event is not None:
+        people = people.filter(met_at=event)
+    return people.select_related("organization").prefetch_related(
+        Prefetch("emails", queryset=PersonEmail.objects.order_by("-is_primary", "id")),
+        Prefetch("phones", queryset=PersonPhone.objects.order_by("id")),
+        "interests",
+    ).order_by("name", "id")
+
+
+def person_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Person:
+    """One person of this workspace with everything the person page shows, or NotFoundError."""
+    person = (
+        Person.objects.filter(workspace=workspace, public_id=as_uuid(public_id, not_found=_("Not found.")))
+        .select_related("organization", "met_at", "referred_by", "membership__user")
+        .prefetch_related("emails", "phones", "interests", "groups")
+        .first()
+    )
+    if person is None:
+        raise NotFoundError(_("Person not found."))
+    return person
+
+
+def _get(model: type, workspace: Workspace, public_id: uuid.UUID | str, message: str):  # type: ignore[no-untyped-def]
+    obj = model.objects.filter(workspace=workspace, public_id=as_uuid(public_id, not_found=_("Not found."))).first()
+    if obj is None:
+        raise NotFoundError(message)
+    return obj
+
+
+def organization_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Organization:
+    org: Organization = _get(Organization, workspace, public_id, _("Organisation not found."))
+    return org
+
+
+def group_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Group:
+    group: Group = _get(Group, workspace, public_id, _("Group not found."))
+    return group
+
+
+def event_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Event:
+    event: Event = _get(Event, workspace, public_id, _("Event not found."))
+    return event
+
+
+def tag_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Tag:
+    tag: Tag = _get(Tag, workspace, public_id, _("Tag not found."))
+    return tag
+
+
+def organization_list(*, workspace: Workspace) -> QuerySet[Organization]:
+    return Organization.objects.filter(workspace=workspace).annotate(
+        people_count=Count("people")
+    ).order_by("name", "id")
+
+
+def group_list(*, workspace: Workspace) -> QuerySet[Group]:
+    return Group.objects.filter(workspace=workspace).annotate(
+        members_count=Count("members")
+    ).order_by("name", "id")
+
+
+def event_list(*, workspace: Workspace) -> QuerySet[Event]:
+    return Event.objects.filter(workspace=workspace).annotate(
+        people_count=Count("people_met")
+    ).order_by("-date", "name", "id")
+
+
+def tag_list(*, workspace: Workspace) -> QuerySet[Tag]:
+    return Tag.objects.filter(workspace=workspace).order_by("name")

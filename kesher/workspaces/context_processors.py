@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def workspace(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "current_workspace": getattr(request, "workspace", None),
+        "current_membership": getattr(request, "membership", None),
+    }

@@ -1,0 +1,142 @@
+"""Test data factories. Workspaces are made through the service, so they look like real ones
+(owner membership, the owner as a person, default tie kinds)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+from django.utils import timezone
+
+from kesher.accounts.models import User
+from kesher.network.models import Interaction, Need, Offer, Tie, TieKind
+from kesher.people.models import Event, Group, Organization, Person, Tag
+from kesher.workspaces.models import Workspace
+from kesher.workspaces.services import workspace_create
+
+PASSWORD = "correct-horse-battery-9"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    display_name = factory.Sequence(lambda n: f"User {n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+        if create:
+            obj.save()
+
+
+class WorkspaceFactory(factory.Factory):
+    class Meta:
+        model = Workspace
+
+    name = factory.Sequence(lambda n: f"Workspace {n}")
+    owner = factory.SubFactory(UserFactory)
+    language = "he"
+
+    @classmethod
+    def _create(cls, model_class: type[Workspace], *args: Any, **kwargs: Any) -> Workspace:
+        return workspace_create(
+            name=kwargs["name"], owner=kwargs["owner"], language=kwargs["language"]
+        )
+
+    @classmethod
+    def _build(cls, model_class: type[Workspace], *args: Any, **kwargs: Any) -> Workspace:
+        kwargs.pop("owner", None)
+        return model_class(**kwargs)
+
+
+class WorkspaceScopedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        abstract = True
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+
+
+class OrganizationFactory(WorkspaceScopedFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+
+
+class GroupFactory(WorkspaceScopedFactory):
+    class Meta:
+        model = Group
+
+    name = factory.Sequence(lambda n: f"Group {n}")
+
+
+class EventFactory(WorkspaceScopedFactory):
+    class Meta:
+        model = Event
+
+    name = factory.Sequence(lambda n: f"Event {n}")
+
+
+class TagFactory(WorkspaceScopedFactory):
+    class Meta:
+        model = Tag
+
+    name = factory.Sequence(lambda n: f"tag{n}")
+    normalized = factory.LazyAttribute(lambda o: o.name.lower())
+
+
+class PersonFactory(WorkspaceScopedFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Person {n}")
+
+
+class TieKindFactory(WorkspaceScopedFactory):
+    class Meta:
+        model = TieKind
+
+    name = factory.Sequence(lambda n: f"Kind {n}")
+
+
+class TieFactory(WorkspaceScopedFactory):
+    class Meta:
+        model = Tie
+
+    person_a = factory.SubFactory(PersonFactory, workspace=factory.SelfAttribute("..workspace"))
+    person_b = factory.SubFactory(PersonFactory, workspace=factory.SelfAttribute("..workspace"))
+    kind = factory.SubFactory(TieKindFactory, workspace=factory.SelfAttribute("..workspace"))
+
+
+class InteractionFactory(WorkspaceScopedFactory):
+    class Meta:
+        model = Interaction
+        skip_postgeneration_save = True
+
+    occurred_at = factory.LazyFunction(timezone.now)
+    channel = Interaction.Channel.MEETING
+    summary = "Coffee"
+
+    @factory.post_generation
+    def participants(obj: Interaction, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+        if create and extracted:
+            obj.participants.set(extracted)
+
+
+class NeedFactory(WorkspaceScopedFactory):
+    class Meta:
+        model = Need
+
+    person = factory.SubFactory(PersonFactory, workspace=factory.SelfAttribute("..workspace"))
+    text = "Looking for a jeep"
+
+
+class OfferFactory(WorkspaceScopedFactory):
+    class Meta:
+        model = Offer
+
+    person = factory.SubFactory(PersonFactory, workspace=factory.SelfAttribute("..workspace"))
+    text = "Selling a jeep"
