@@ -1,6 +1,6 @@
 """Compile the .po catalogues to .mo with polib, so a fresh machine needs no GNU gettext.
 
-    python -m kesher.i18n compile
+python -m kesher.i18n compile
 """
 
 from __future__ import annotations

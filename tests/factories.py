@@ -27,7 +27,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def _save(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def _save(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
             obj.save()
 
@@ -121,7 +121,7 @@ class InteractionFactory(WorkspaceScopedFactory):
     summary = "Coffee"
 
     @factory.post_generation
-    def participants(obj: Interaction, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def participants(obj: Interaction, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted:
             obj.participants.set(extracted)
 

@@ -15,7 +15,7 @@ from kesher.accounts.models import ApiToken, User
 from kesher.core.validation import clean_emails, clean_name
 from kesher.workspaces.models import Workspace
 
-TOKEN_PREFIX = "ksr_"
+TOKEN_PREFIX = "ksr_"  # noqa: S105  (a public marker, not a secret)
 
 
 def token_digest(secret: str) -> str:

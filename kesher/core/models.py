@@ -19,7 +19,10 @@ class WorkspaceScopedModel(TimeStampedModel):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     workspace = models.ForeignKey(
-        "workspaces.Workspace", on_delete=models.CASCADE, related_name="+", verbose_name=_("workspace")
+        "workspaces.Workspace",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("workspace"),
     )
 
     class Meta:

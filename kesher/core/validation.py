@@ -32,9 +32,7 @@ def clean_text(value: str, *, field: str, limit: int | None = None, required: bo
     if len(value) > limit:
         raise ValidationError(
             {
-                field: _(
-                    "This text is too long (%(length)d characters): at most %(limit)d."
-                )
+                field: _("This text is too long (%(length)d characters): at most %(limit)d.")
                 % {"length": len(value), "limit": limit}
             }
         )

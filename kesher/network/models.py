@@ -139,7 +139,16 @@ class Interaction(WorkspaceScopedModel):
         indexes = [models.Index(fields=["workspace", "-occurred_at"], name="interaction_ws_when")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(exchange="give", exchange_kind__in=["", "advice", "information", "introduction", "recommendation"])
+                condition=models.Q(
+                    exchange="give",
+                    exchange_kind__in=[
+                        "",
+                        "advice",
+                        "information",
+                        "introduction",
+                        "recommendation",
+                    ],
+                )
                 | models.Q(exchange="ask", exchange_kind__in=["", "pitch", "request"])
                 | models.Q(exchange="neutral", exchange_kind=""),
                 name="interaction_exchange_kind",

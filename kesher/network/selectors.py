@@ -18,7 +18,9 @@ def tie_kind_list(*, workspace: Workspace) -> QuerySet[TieKind]:
 
 
 def tie_kind_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> TieKind:
-    kind = TieKind.objects.filter(workspace=workspace, public_id=as_uuid(public_id, not_found=_("Not found."))).first()
+    kind = TieKind.objects.filter(
+        workspace=workspace, public_id=as_uuid(public_id, not_found=_("Not found."))
+    ).first()
     if kind is None:
         raise NotFoundError(_("Tie kind not found."))
     return kind
@@ -33,7 +35,9 @@ def tie_list(*, workspace: Workspace, person: Person | None = None) -> QuerySet[
 
 def tie_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Tie:
     tie = (
-        Tie.objects.filter(workspace=workspace, public_id=as_uuid(public_id, not_found=_("Not found.")))
+        Tie.objects.filter(
+            workspace=workspace, public_id=as_uuid(public_id, not_found=_("Not found."))
+        )
         .select_related("person_a", "person_b", "kind")
         .first()
     )
@@ -49,14 +53,18 @@ def interaction_list(
     interactions = Interaction.objects.filter(workspace=workspace)
     if person is not None:
         interactions = interactions.filter(participants=person)
-    return interactions.select_related("event", "logged_by").prefetch_related(
-        "participants"
-    ).order_by("-occurred_at", "-id")
+    return (
+        interactions.select_related("event", "logged_by")
+        .prefetch_related("participants")
+        .order_by("-occurred_at", "-id")
+    )
 
 
 def interaction_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Interaction:
     interaction = (
-        Interaction.objects.filter(workspace=workspace, public_id=as_uuid(public_id, not_found=_("Not found.")))
+        Interaction.objects.filter(
+            workspace=workspace, public_id=as_uuid(public_id, not_found=_("Not found."))
+        )
         .select_related("event")
         .prefetch_related("participants")
         .first()
@@ -90,7 +98,9 @@ def offer_list(
 
 def need_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Need:
     need = (
-        Need.objects.filter(workspace=workspace, public_id=as_uuid(public_id, not_found=_("Not found.")))
+        Need.objects.filter(
+            workspace=workspace, public_id=as_uuid(public_id, not_found=_("Not found."))
+        )
         .select_related("person")
         .prefetch_related("tags")
         .first()
@@ -102,7 +112,9 @@ def need_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Need:
 
 def offer_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Offer:
     offer = (
-        Offer.objects.filter(workspace=workspace, public_id=as_uuid(public_id, not_found=_("Not found.")))
+        Offer.objects.filter(
+            workspace=workspace, public_id=as_uuid(public_id, not_found=_("Not found."))
+        )
         .select_related("person")
         .prefetch_related("tags")
         .first()

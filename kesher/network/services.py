@@ -176,8 +176,10 @@ def _validate_interaction(workspace: Workspace, data: InteractionData) -> str:
     }.get(data.exchange, ("",))  # type: ignore[call-overload]
     if data.exchange_kind not in allowed:
         errors["exchange_kind"] = [
-            _("A give is advice, information, an introduction or a recommendation; an ask is a "
-              "pitch or a request.")
+            _(
+                "A give is advice, information, an introduction or a recommendation; an ask is a "
+                "pitch or a request."
+            )
         ]
     if timezone.is_naive(data.occurred_at):
         errors["occurred_at"] = [_("The time needs a time zone.")]
@@ -259,7 +261,10 @@ def need_create(
 ) -> Need:
     text = _validate_need_offer(text, status, expires_on)
     need = Need.objects.create(
-        workspace_id=person.workspace_id, person=person, text=text, status=status,
+        workspace_id=person.workspace_id,
+        person=person,
+        text=text,
+        status=status,
         expires_on=expires_on,
     )
     need.tags.set(tags_resolve(workspace=person.workspace, names=tags))
@@ -302,7 +307,10 @@ def offer_create(
 ) -> Offer:
     text = _validate_need_offer(text, status, expires_on)
     offer = Offer.objects.create(
-        workspace_id=person.workspace_id, person=person, text=text, status=status,
+        workspace_id=person.workspace_id,
+        person=person,
+        text=text,
+        status=status,
         expires_on=expires_on,
     )
     offer.tags.set(tags_resolve(workspace=person.workspace, names=tags))

@@ -145,9 +145,7 @@ class Person(WorkspaceScopedModel):
             models.Index(fields=["workspace", "archived_at", "name", "id"], name="person_ws_list"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(name=""), name="person_name_not_empty"
-            ),
+            models.CheckConstraint(condition=~models.Q(name=""), name="person_name_not_empty"),
         ]
         verbose_name = _("person")
         verbose_name_plural = _("people")
@@ -168,9 +166,7 @@ class PersonEmail(WorkspaceScopedModel):
     class Meta:
         ordering = ["-is_primary", "id"]
         constraints = [
-            models.UniqueConstraint(
-                "person", Lower("email"), name="person_email_unique"
-            ),
+            models.UniqueConstraint("person", Lower("email"), name="person_email_unique"),
         ]
         verbose_name = _("email")
         verbose_name_plural = _("emails")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import TypeVar
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
@@ -31,17 +32,23 @@ def person_list(
         people = people.filter(interests=tag)
     if event is not None:
         people = people.filter(met_at=event)
-    return people.select_related("organization").prefetch_related(
-        Prefetch("emails", queryset=PersonEmail.objects.order_by("-is_primary", "id")),
-        Prefetch("phones", queryset=PersonPhone.objects.order_by("id")),
-        "interests",
-    ).order_by("name", "id")
+    return (
+        people.select_related("organization")
+        .prefetch_related(
+            Prefetch("emails", queryset=PersonEmail.objects.order_by("-is_primary", "id")),
+            Prefetch("phones", queryset=PersonPhone.objects.order_by("id")),
+            "interests",
+        )
+        .order_by("name", "id")
+    )
 
 
 def person_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Person:
     """One person of this workspace with everything the person page shows, or NotFoundError."""
     person = (
-        Person.objects.filter(workspace=workspace, public_id=as_uuid(public_id, not_found=_("Not found.")))
+        Person.objects.filter(
+            workspace=workspace, public_id=as_uuid(public_id, not_found=_("Not found."))
+        )
         .select_related("organization", "met_at", "referred_by", "membership__user")
         .prefetch_related("emails", "phones", "interests", "groups")
         .first()
@@ -51,49 +58,56 @@ def person_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Person:
     return person
 
 
-def _get(model: type, workspace: Workspace, public_id: uuid.UUID | str, message: str):  # type: ignore[no-untyped-def]
-    obj = model.objects.filter(workspace=workspace, public_id=as_uuid(public_id, not_found=_("Not found."))).first()
+M = TypeVar("M", Organization, Group, Event, Tag)
+
+
+def _get(model: type[M], workspace: Workspace, public_id: uuid.UUID | str, message: str) -> M:
+    obj = model._default_manager.filter(
+        workspace=workspace, public_id=as_uuid(public_id, not_found=message)
+    ).first()
     if obj is None:
         raise NotFoundError(message)
     return obj
 
 
 def organization_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Organization:
-    org: Organization = _get(Organization, workspace, public_id, _("Organisation not found."))
-    return org
+    return _get(Organization, workspace, public_id, _("Organisation not found."))
 
 
 def group_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Group:
-    group: Group = _get(Group, workspace, public_id, _("Group not found."))
-    return group
+    return _get(Group, workspace, public_id, _("Group not found."))
 
 
 def event_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Event:
-    event: Event = _get(Event, workspace, public_id, _("Event not found."))
-    return event
+    return _get(Event, workspace, public_id, _("Event not found."))
 
 
 def tag_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Tag:
-    tag: Tag = _get(Tag, workspace, public_id, _("Tag not found."))
-    return tag
+    return _get(Tag, workspace, public_id, _("Tag not found."))
 
 
 def organization_list(*, workspace: Workspace) -> QuerySet[Organization]:
-    return Organization.objects.filter(workspace=workspace).annotate(
-        people_count=Count("people")
-    ).order_by("name", "id")
+    return (
+        Organization.objects.filter(workspace=workspace)
+        .annotate(people_count=Count("people"))
+        .order_by("name", "id")
+    )
 
 
 def group_list(*, workspace: Workspace) -> QuerySet[Group]:
-    return Group.objects.filter(workspace=workspace).annotate(
-        members_count=Count("members")
-    ).order_by("name", "id")
+    return (
+        Group.objects.filter(workspace=workspace)
+        .annotate(members_count=Count("members"))
+        .order_by("name", "id")
+    )
 
 
 def event_list(*, workspace: Workspace) -> QuerySet[Event]:
-    return Event.objects.filter(workspace=workspace).annotate(
-        people_count=Count("people_met")
-    ).order_by("-date", "name", "id")
+    return (
+        Event.objects.filter(workspace=workspace)
+        .annotate(people_count=Count("people_met"))
+        .order_by("-date", "name", "id")
+    )
 
 
 def tag_list(*, workspace: Workspace) -> QuerySet[Tag]:

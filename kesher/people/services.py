@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -64,7 +64,9 @@ def tags_resolve(*, workspace: Workspace, names: Iterable[str]) -> list[Tag]:
             wanted[key] = name
     if not wanted:
         return []
-    existing = {t.normalized: t for t in Tag.objects.filter(workspace=workspace, normalized__in=wanted)}
+    existing = {
+        t.normalized: t for t in Tag.objects.filter(workspace=workspace, normalized__in=wanted)
+    }
     missing = [
         Tag(workspace=workspace, name=name, normalized=key)
         for key, name in wanted.items()
@@ -81,7 +83,7 @@ def tags_resolve(*, workspace: Workspace, names: Iterable[str]) -> list[Tag]:
 def _validated(workspace: Workspace, data: PersonData) -> dict[str, object]:
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, object] = {}
-    checks = {
+    checks: dict[str, Callable[[], object]] = {
         "name": lambda: clean_name(data.name),
         "name_alt": lambda: clean_name(data.name_alt, field="name_alt", required=False),
         "title": lambda: clean_name(data.title, field="title", required=False),

@@ -20,7 +20,9 @@ class SearchDocument(TimeStampedModel):
         OFFER = "offer", _("Offer")
         NOTE = "note", _("Note")
 
-    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="+"
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     object_id = models.UUIDField(default=uuid.uuid4)
     person = models.ForeignKey(
@@ -47,7 +49,9 @@ class SearchTerm(models.Model):
 
     workspace_id: int
     document_id: int
-    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="+"
+    )
     document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="terms")
     term = models.CharField(max_length=TERM_LENGTH)
     weight = models.PositiveSmallIntegerField(default=1)

@@ -1,11 +1,16 @@
-"""Keeps the search index in step with the data. Services call these explicitly after writes."""
+"""Keeps the search index in step with the data. Services call these explicitly after writes;
+`search_reindex_workspace` rebuilds a whole workspace in bulk (imports, benchmarks, repairs)."""
 
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db import transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from kesher.engine.text import index_terms
 from kesher.search.models import TERM_LENGTH, SearchDocument, SearchTerm
@@ -13,15 +18,24 @@ from kesher.search.models import TERM_LENGTH, SearchDocument, SearchTerm
 if TYPE_CHECKING:
     from kesher.network.models import Interaction, Need, Offer
     from kesher.people.models import Organization, Person
+    from kesher.workspaces.models import Workspace
+
+K = TypeVar("K")
 
 NAME_WEIGHT = 3
 TEXT_WEIGHT = 1
+TITLE_LENGTH = 300
 SNIPPET_LENGTH = 300
+# Rows per round trip when rebuilding: big enough to amortise, small enough for SQLite's limit
+# on bound parameters and for memory.
+REINDEX_CHUNK = 5000
 
 
-def weighted_terms(weighted_texts: list[tuple[str, int]]) -> dict[str, int]:
+def weighted_terms(weighted_texts: Iterable[tuple[str, int]]) -> dict[str, int]:
     terms: dict[str, int] = {}
     for text, weight in weighted_texts:
+        if not text:
+            continue
         for term in index_terms(text):
             term = term[:TERM_LENGTH]
             if terms.get(term, 0) < weight:
@@ -29,63 +43,141 @@ def weighted_terms(weighted_texts: list[tuple[str, int]]) -> dict[str, int]:
     return terms
 
 
-def _store(
+@dataclass(frozen=True, slots=True)
+class _Document:
+    kind: str
+    object_id: uuid.UUID
+    person_id: int | None
+    title: str
+    snippet: str
+    archived: bool
+    weighted_texts: list[tuple[str, int]]
+
+
+def _person_document(
     *,
-    workspace_id: int,
-    kind: str,
-    object_id: uuid.UUID,
-    person_id: int | None,
+    public_id: uuid.UUID,
+    person_id: int,
+    name: str,
+    name_alt: str,
+    emails: Sequence[str],
+    phones: Sequence[str],
+    organization: str,
     title: str,
-    snippet: str,
+    interests: Sequence[str],
+    notes: str,
     archived: bool,
-    weighted_texts: list[tuple[str, int]],
-) -> SearchDocument:
-    document, _ = SearchDocument.objects.update_or_create(
+) -> _Document:
+    digits = [phone.lstrip("+") for phone in phones]
+    # Local forms too, so "0541234567" finds "+972541234567".
+    digits += ["0" + phone[3:] for phone in digits if phone.startswith("972")]
+    subtitle = " · ".join(part for part in (title, organization) if part)
+    return _Document(
+        kind=SearchDocument.Kind.PERSON,
+        object_id=public_id,
+        person_id=person_id,
+        title=name + (f" ({name_alt})" if name_alt else ""),
+        snippet=subtitle or notes,
+        archived=archived,
+        weighted_texts=[
+            (name, NAME_WEIGHT),
+            (name_alt, NAME_WEIGHT),
+            (" ".join(emails), NAME_WEIGHT),
+            (" ".join(digits), NAME_WEIGHT),
+            (organization, TEXT_WEIGHT),
+            (title, TEXT_WEIGHT),
+            (" ".join(interests), TEXT_WEIGHT),
+            (notes, TEXT_WEIGHT),
+        ],
+    )
+
+
+def _organization_document(*, public_id: uuid.UUID, name: str, notes: str) -> _Document:
+    return _Document(
+        kind=SearchDocument.Kind.ORGANIZATION,
+        object_id=public_id,
+        person_id=None,
+        title=name,
+        snippet=notes,
+        archived=False,
+        weighted_texts=[(name, NAME_WEIGHT), (notes, TEXT_WEIGHT)],
+    )
+
+
+def _need_offer_document(
+    *,
+    kind: str,
+    public_id: uuid.UUID,
+    person_id: int,
+    person_name: str,
+    person_archived: bool,
+    text: str,
+    tags: Sequence[str],
+) -> _Document:
+    return _Document(
         kind=kind,
-        object_id=object_id,
+        object_id=public_id,
+        person_id=person_id,
+        title=person_name,
+        snippet=text,
+        archived=person_archived,
+        weighted_texts=[(text, NAME_WEIGHT), (" ".join(tags), TEXT_WEIGHT)],
+    )
+
+
+def _note_document(
+    *, public_id: uuid.UUID, summary: str, participants: Sequence[tuple[int, str, bool]]
+) -> _Document:
+    """`participants` are (id, name, archived) in the people's display order."""
+    return _Document(
+        kind=SearchDocument.Kind.NOTE,
+        object_id=public_id,
+        person_id=participants[0][0],
+        title=", ".join(name for _id, name, _archived in participants),
+        snippet=summary,
+        archived=all(archived for _id, _name, archived in participants),
+        weighted_texts=[(summary, TEXT_WEIGHT)],
+    )
+
+
+def _store(*, workspace_id: int, document: _Document) -> SearchDocument:
+    stored, _ = SearchDocument.objects.update_or_create(
+        kind=document.kind,
+        object_id=document.object_id,
         defaults={
             "workspace_id": workspace_id,
-            "person_id": person_id,
-            "title": title[:300],
-            "snippet": snippet[:SNIPPET_LENGTH],
-            "archived": archived,
+            "person_id": document.person_id,
+            "title": document.title[:TITLE_LENGTH],
+            "snippet": document.snippet[:SNIPPET_LENGTH],
+            "archived": document.archived,
         },
     )
-    SearchTerm.objects.filter(document=document).delete()
+    SearchTerm.objects.filter(document=stored).delete()
     SearchTerm.objects.bulk_create(
-        SearchTerm(workspace_id=workspace_id, document=document, term=term, weight=weight)
-        for term, weight in weighted_terms(weighted_texts).items()
+        SearchTerm(workspace_id=workspace_id, document=stored, term=term, weight=weight)
+        for term, weight in weighted_terms(document.weighted_texts).items()
     )
-    return document
+    return stored
 
 
 @transaction.atomic
 def search_index_person(*, person: Person) -> SearchDocument:
-    emails = [e.email for e in person.emails.all()]
-    phones = [p.e164.lstrip("+") for p in person.phones.all()]
-    # Local forms too, so "0541234567" finds "+972541234567".
-    phones += ["0" + p[3:] for p in phones if p.startswith("972")]
-    interests = [t.name for t in person.interests.all()]
-    organization = person.organization.name if person.organization_id else ""  # type: ignore[union-attr]
-    subtitle = " · ".join(part for part in (person.title, organization) if part)
+    organization = person.organization
     return _store(
         workspace_id=person.workspace_id,
-        kind=SearchDocument.Kind.PERSON,
-        object_id=person.public_id,
-        person_id=person.pk,
-        title=person.name + (f" ({person.name_alt})" if person.name_alt else ""),
-        snippet=subtitle or person.notes,
-        archived=person.archived_at is not None,
-        weighted_texts=[
-            (person.name, NAME_WEIGHT),
-            (person.name_alt, NAME_WEIGHT),
-            (" ".join(emails), NAME_WEIGHT),
-            (" ".join(phones), NAME_WEIGHT),
-            (organization, TEXT_WEIGHT),
-            (person.title, TEXT_WEIGHT),
-            (" ".join(interests), TEXT_WEIGHT),
-            (person.notes, TEXT_WEIGHT),
-        ],
+        document=_person_document(
+            public_id=person.public_id,
+            person_id=person.pk,
+            name=person.name,
+            name_alt=person.name_alt,
+            emails=[e.email for e in person.emails.all()],
+            phones=[p.e164 for p in person.phones.all()],
+            organization=organization.name if organization is not None else "",
+            title=person.title,
+            interests=[t.name for t in person.interests.all()],
+            notes=person.notes,
+            archived=person.archived_at is not None,
+        ),
     )
 
 
@@ -99,27 +191,24 @@ def search_set_archived(*, person: Person, archived: bool) -> None:
 def search_index_organization(*, organization: Organization) -> SearchDocument:
     return _store(
         workspace_id=organization.workspace_id,
-        kind=SearchDocument.Kind.ORGANIZATION,
-        object_id=organization.public_id,
-        person_id=None,
-        title=organization.name,
-        snippet=organization.notes,
-        archived=False,
-        weighted_texts=[(organization.name, NAME_WEIGHT), (organization.notes, TEXT_WEIGHT)],
+        document=_organization_document(
+            public_id=organization.public_id, name=organization.name, notes=organization.notes
+        ),
     )
 
 
 def _index_need_or_offer(item: Need | Offer, kind: str) -> SearchDocument:
-    tags = [t.name for t in item.tags.all()]
     return _store(
         workspace_id=item.workspace_id,
-        kind=kind,
-        object_id=item.public_id,
-        person_id=item.person_id,
-        title=item.person.name,
-        snippet=item.text,
-        archived=item.person.archived_at is not None,
-        weighted_texts=[(item.text, NAME_WEIGHT), (" ".join(tags), TEXT_WEIGHT)],
+        document=_need_offer_document(
+            kind=kind,
+            public_id=item.public_id,
+            person_id=item.person_id,
+            person_name=item.person.name,
+            person_archived=item.person.archived_at is not None,
+            text=item.text,
+            tags=[t.name for t in item.tags.all()],
+        ),
     )
 
 
@@ -135,23 +224,261 @@ def search_index_offer(*, offer: Offer) -> SearchDocument:
 
 @transaction.atomic
 def search_index_interaction(*, interaction: Interaction) -> SearchDocument | None:
-    participants = list(interaction.participants.all())
+    participants = [
+        (p.pk, p.name, p.archived_at is not None) for p in interaction.participants.all()
+    ]
     if not interaction.summary.strip() or not participants:
         search_remove(kind=SearchDocument.Kind.NOTE, object_id=interaction.public_id)
         return None
-    first = participants[0]
     return _store(
         workspace_id=interaction.workspace_id,
-        kind=SearchDocument.Kind.NOTE,
-        object_id=interaction.public_id,
-        person_id=first.pk,
-        title=", ".join(p.name for p in participants),
-        snippet=interaction.summary,
-        archived=all(p.archived_at is not None for p in participants),
-        weighted_texts=[(interaction.summary, TEXT_WEIGHT)],
+        document=_note_document(
+            public_id=interaction.public_id,
+            summary=interaction.summary,
+            participants=participants,
+        ),
     )
 
 
 @transaction.atomic
 def search_remove(*, kind: str, object_id: uuid.UUID) -> None:
     SearchDocument.objects.filter(kind=kind, object_id=object_id).delete()
+
+
+# --- Rebuilding a whole workspace -------------------------------------------------------------
+
+
+def _chunks(queryset: models.QuerySet[Any, Any], size: int = REINDEX_CHUNK) -> Iterator[list[Any]]:
+    """Rows of a values() queryset by ascending id, one bounded chunk per query."""
+    last = 0
+    while True:
+        rows = list(queryset.filter(id__gt=last).order_by("id")[:size])
+        if not rows:
+            return
+        yield rows
+        last = rows[-1]["id"]
+
+
+def _grouped(rows: Iterable[tuple[K, Any]]) -> dict[K, list[Any]]:
+    grouped: dict[K, list[Any]] = defaultdict(list)
+    for key, value in rows:
+        grouped[key].append(value)
+    return grouped
+
+
+def _insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Insert many rows in one round trip: COPY on PostgreSQL, executemany elsewhere. The ORM's
+    bulk_create builds a model instance per row, which dominates at millions of terms."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    column_list = ", ".join(quote(column) for column in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(  # type: ignore[attr-defined]
+                f"COPY {quote(table)} ({column_list}) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            # Names come from model metadata; values are bound parameters.
+            sql = f"INSERT INTO {quote(table)} ({column_list}) VALUES ({placeholders})"  # noqa: S608
+            cursor.executemany(sql, rows)
+
+
+def _store_many(workspace_id: int, documents: list[_Document]) -> int:
+    if not documents:
+        return 0
+    now = timezone.now()
+    def prep(name: str, value: object) -> object:
+        field = SearchDocument._meta.get_field(name)
+        assert isinstance(field, models.Field)
+        return field.get_db_prep_save(value, connection)
+
+    _insert(
+        SearchDocument._meta.db_table,
+        (
+            "created_at",
+            "updated_at",
+            "workspace_id",
+            "kind",
+            "object_id",
+            "person_id",
+            "title",
+            "snippet",
+            "archived",
+        ),
+        [
+            (
+                prep("created_at", now),
+                prep("updated_at", now),
+                workspace_id,
+                doc.kind,
+                prep("object_id", doc.object_id),
+                doc.person_id,
+                doc.title[:TITLE_LENGTH],
+                doc.snippet[:SNIPPET_LENGTH],
+                doc.archived,
+            )
+            for doc in documents
+        ],
+    )
+    by_kind = _grouped((doc.kind, doc.object_id) for doc in documents)
+    ids: dict[uuid.UUID, int] = {}
+    for kind, object_ids in by_kind.items():
+        ids.update(
+            SearchDocument.objects.filter(kind=kind, object_id__in=object_ids)
+            .order_by()
+            .values_list("object_id", "id")
+        )
+    _insert(
+        SearchTerm._meta.db_table,
+        ("workspace_id", "document_id", "term", "weight"),
+        [
+            (workspace_id, ids[doc.object_id], term, weight)
+            for doc in documents
+            for term, weight in weighted_terms(doc.weighted_texts).items()
+        ],
+    )
+    return len(documents)
+
+
+def _people_documents(workspace: Workspace) -> Iterator[list[_Document]]:
+    from kesher.people.models import Person, PersonEmail, PersonPhone
+
+    people = Person.objects.filter(workspace=workspace).values(
+        "id",
+        "public_id",
+        "name",
+        "name_alt",
+        "title",
+        "notes",
+        "archived_at",
+        "organization__name",
+    )
+    interests_through = Person.interests.through
+    for chunk in _chunks(people):
+        ids = [row["id"] for row in chunk]
+        emails = _grouped(
+            PersonEmail.objects.filter(person_id__in=ids)
+            .order_by("-is_primary", "id")
+            .values_list("person_id", "email")
+        )
+        phones = _grouped(
+            PersonPhone.objects.filter(person_id__in=ids)
+            .order_by("id")
+            .values_list("person_id", "e164")
+        )
+        interests = _grouped(
+            interests_through.objects.filter(person_id__in=ids)
+            .order_by("tag__name")
+            .values_list("person_id", "tag__name")
+        )
+        yield [
+            _person_document(
+                public_id=row["public_id"],
+                person_id=row["id"],
+                name=row["name"],
+                name_alt=row["name_alt"],
+                emails=emails.get(row["id"], []),
+                phones=phones.get(row["id"], []),
+                organization=row["organization__name"] or "",
+                title=row["title"],
+                interests=interests.get(row["id"], []),
+                notes=row["notes"],
+                archived=row["archived_at"] is not None,
+            )
+            for row in chunk
+        ]
+
+
+def _organization_documents(workspace: Workspace) -> Iterator[list[_Document]]:
+    from kesher.people.models import Organization
+
+    for chunk in _chunks(
+        Organization.objects.filter(workspace=workspace).values("id", "public_id", "name", "notes")
+    ):
+        yield [
+            _organization_document(public_id=row["public_id"], name=row["name"], notes=row["notes"])
+            for row in chunk
+        ]
+
+
+def _need_offer_documents(workspace: Workspace) -> Iterator[list[_Document]]:
+    from kesher.network.models import Need, Offer
+
+    for model, kind in ((Need, SearchDocument.Kind.NEED), (Offer, SearchDocument.Kind.OFFER)):
+        items = model.objects.filter(workspace=workspace).values(  # type: ignore[attr-defined]
+            "id", "public_id", "person_id", "person__name", "person__archived_at", "text"
+        )
+        tags_through = model.tags.through  # type: ignore[attr-defined]
+        owner = f"{model._meta.model_name}_id"
+        for chunk in _chunks(items):
+            tags = _grouped(
+                tags_through.objects.filter(**{f"{owner}__in": [row["id"] for row in chunk]})
+                .order_by("tag__name")
+                .values_list(owner, "tag__name")
+            )
+            yield [
+                _need_offer_document(
+                    kind=kind,
+                    public_id=row["public_id"],
+                    person_id=row["person_id"],
+                    person_name=row["person__name"],
+                    person_archived=row["person__archived_at"] is not None,
+                    text=row["text"],
+                    tags=tags.get(row["id"], []),
+                )
+                for row in chunk
+            ]
+
+
+def _note_documents(workspace: Workspace) -> Iterator[list[_Document]]:
+    from kesher.network.models import Interaction
+
+    participants_through = Interaction.participants.through
+    notes = (
+        Interaction.objects.filter(workspace=workspace)
+        .exclude(summary="")
+        .values("id", "public_id", "summary")
+    )
+    for chunk in _chunks(notes):
+        participants = _grouped(
+            (interaction_id, (person_id, name, archived_at is not None))
+            for interaction_id, person_id, name, archived_at in participants_through.objects.filter(
+                interaction_id__in=[row["id"] for row in chunk]
+            )
+            # The people's own display order, as interaction.participants.all() gives it.
+            .order_by("person__name", "person_id")
+            .values_list("interaction_id", "person_id", "person__name", "person__archived_at")
+        )
+        yield [
+            _note_document(
+                public_id=row["public_id"],
+                summary=row["summary"],
+                participants=participants[row["id"]],
+            )
+            for row in chunk
+            if row["summary"].strip() and row["id"] in participants
+        ]
+
+
+@transaction.atomic
+def search_reindex_workspace(*, workspace: Workspace) -> int:
+    """Rebuild the workspace's whole index from its data; returns the number of documents."""
+    SearchTerm.objects.filter(workspace=workspace).delete()
+    # Terms are gone, so nothing cascades: skip the ORM's row-by-row collector.
+    SearchDocument.objects.filter(workspace=workspace).order_by()._raw_delete(
+        SearchDocument.objects.db
+    )
+    count = 0
+    for source in (
+        _people_documents,
+        _organization_documents,
+        _need_offer_documents,
+        _note_documents,
+    ):
+        for documents in source(workspace):
+            count += _store_many(workspace.pk, documents)
+    return count
