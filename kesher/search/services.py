@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import connection, models, transaction
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from kesher.engine.text import index_terms
@@ -46,7 +47,8 @@ def weighted_terms(weighted_texts: Iterable[tuple[str, int]]) -> dict[str, int]:
 @dataclass(frozen=True, slots=True)
 class _Document:
     kind: str
-    object_id: uuid.UUID
+    # A UUID, or when rebuilding in bulk the id as the database spells it (see `_raw_id`).
+    object_id: uuid.UUID | str
     person_id: int | None
     title: str
     snippet: str
@@ -56,7 +58,7 @@ class _Document:
 
 def _person_document(
     *,
-    public_id: uuid.UUID,
+    public_id: uuid.UUID | str,
     person_id: int,
     name: str,
     name_alt: str,
@@ -92,7 +94,7 @@ def _person_document(
     )
 
 
-def _organization_document(*, public_id: uuid.UUID, name: str, notes: str) -> _Document:
+def _organization_document(*, public_id: uuid.UUID | str, name: str, notes: str) -> _Document:
     return _Document(
         kind=SearchDocument.Kind.ORGANIZATION,
         object_id=public_id,
@@ -107,7 +109,7 @@ def _organization_document(*, public_id: uuid.UUID, name: str, notes: str) -> _D
 def _need_offer_document(
     *,
     kind: str,
-    public_id: uuid.UUID,
+    public_id: uuid.UUID | str,
     person_id: int,
     person_name: str,
     person_archived: bool,
@@ -126,7 +128,7 @@ def _need_offer_document(
 
 
 def _note_document(
-    *, public_id: uuid.UUID, summary: str, participants: Sequence[tuple[int, str, bool]]
+    *, public_id: uuid.UUID | str, summary: str, participants: Sequence[tuple[int, str, bool]]
 ) -> _Document:
     """`participants` are (id, name, archived) in the people's display order."""
     return _Document(
@@ -248,15 +250,23 @@ def search_remove(*, kind: str, object_id: uuid.UUID) -> None:
 # --- Rebuilding a whole workspace -------------------------------------------------------------
 
 
+def _raw_id() -> Cast:
+    """A public id read as text, as the database writes it: rebuilding copies hundreds of
+    thousands of them, and turning each into a UUID object and back costs more than the rest
+    of reading."""
+    return Cast("public_id", output_field=models.CharField())
+
+
 def _chunks(queryset: models.QuerySet[Any, Any], size: int = REINDEX_CHUNK) -> Iterator[list[Any]]:
-    """Rows of a values() queryset by ascending id, one bounded chunk per query."""
+    """Rows of a values_list() queryset whose first value is the id, by ascending id, one
+    bounded chunk per query."""
     last = 0
     while True:
         rows = list(queryset.filter(id__gt=last).order_by("id")[:size])
         if not rows:
             return
         yield rows
-        last = rows[-1]["id"]
+        last = rows[-1][0]
 
 
 def _grouped(rows: Iterable[tuple[K, Any]]) -> dict[K, list[Any]]:
@@ -287,18 +297,34 @@ def _insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -
             cursor.executemany(sql, rows)
 
 
-def _store_many(workspace_id: int, documents: list[_Document]) -> int:
+def _reserve_document_ids(count: int) -> list[int]:
+    """Ids for documents about to be inserted, so their terms can be written without reading
+    the documents back."""
+    table = SearchDocument._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # The DELETE that cleared the index began this transaction's write, so it holds
+        # SQLite's one write lock: no other connection can insert until it commits.
+        cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        top = cursor.fetchone()[0] or 0
+    return list(range(top + 1, top + 1 + count))
+
+
+def _store_many(workspace_id: int, documents: list[_Document], stamp: object) -> int:
     if not documents:
         return 0
-    now = timezone.now()
-    def prep(name: str, value: object) -> object:
-        field = SearchDocument._meta.get_field(name)
-        assert isinstance(field, models.Field)
-        return field.get_db_prep_save(value, connection)
-
+    object_id = SearchDocument._meta.get_field("object_id")
+    assert isinstance(object_id, models.UUIDField)
+    ids = _reserve_document_ids(len(documents))
     _insert(
         SearchDocument._meta.db_table,
         (
+            "id",
             "created_at",
             "updated_at",
             "workspace_id",
@@ -311,33 +337,28 @@ def _store_many(workspace_id: int, documents: list[_Document]) -> int:
         ),
         [
             (
-                prep("created_at", now),
-                prep("updated_at", now),
+                document_id,
+                stamp,
+                stamp,
                 workspace_id,
                 doc.kind,
-                prep("object_id", doc.object_id),
+                doc.object_id
+                if isinstance(doc.object_id, str)
+                else object_id.get_db_prep_save(doc.object_id, connection),
                 doc.person_id,
                 doc.title[:TITLE_LENGTH],
                 doc.snippet[:SNIPPET_LENGTH],
                 doc.archived,
             )
-            for doc in documents
+            for document_id, doc in zip(ids, documents, strict=True)
         ],
     )
-    by_kind = _grouped((doc.kind, doc.object_id) for doc in documents)
-    ids: dict[uuid.UUID, int] = {}
-    for kind, object_ids in by_kind.items():
-        ids.update(
-            SearchDocument.objects.filter(kind=kind, object_id__in=object_ids)
-            .order_by()
-            .values_list("object_id", "id")
-        )
     _insert(
         SearchTerm._meta.db_table,
         ("workspace_id", "document_id", "term", "weight"),
         [
-            (workspace_id, ids[doc.object_id], term, weight)
-            for doc in documents
+            (workspace_id, document_id, term, weight)
+            for document_id, doc in zip(ids, documents, strict=True)
             for term, weight in weighted_terms(doc.weighted_texts).items()
         ],
     )
@@ -347,61 +368,64 @@ def _store_many(workspace_id: int, documents: list[_Document]) -> int:
 def _people_documents(workspace: Workspace) -> Iterator[list[_Document]]:
     from kesher.people.models import Person, PersonEmail, PersonPhone
 
-    people = Person.objects.filter(workspace=workspace).values(
-        "id",
-        "public_id",
-        "name",
-        "name_alt",
-        "title",
-        "notes",
-        "archived_at",
-        "organization__name",
+    people = Person.objects.filter(workspace=workspace).values_list(
+        "id", _raw_id(), "name", "name_alt", "title", "notes", "archived_at", "organization__name"
     )
     interests_through = Person.interests.through
     for chunk in _chunks(people):
-        ids = [row["id"] for row in chunk]
+        # Related rows by a range of person ids, which walks the person_id indexes; rows of
+        # other workspaces' people in the range are dropped by `mine`.
+        mine = {row[0] for row in chunk}
+        between = {"person_id__gte": chunk[0][0], "person_id__lte": chunk[-1][0]}
         emails = _grouped(
-            PersonEmail.objects.filter(person_id__in=ids)
+            row
+            for row in PersonEmail.objects.filter(**between)
             .order_by("-is_primary", "id")
             .values_list("person_id", "email")
+            if row[0] in mine
         )
         phones = _grouped(
-            PersonPhone.objects.filter(person_id__in=ids)
+            row
+            for row in PersonPhone.objects.filter(**between)
             .order_by("id")
             .values_list("person_id", "e164")
+            if row[0] in mine
         )
         interests = _grouped(
-            interests_through.objects.filter(person_id__in=ids)
+            row
+            for row in interests_through.objects.filter(**between)
             .order_by("tag__name")
             .values_list("person_id", "tag__name")
+            if row[0] in mine
         )
         yield [
             _person_document(
-                public_id=row["public_id"],
-                person_id=row["id"],
-                name=row["name"],
-                name_alt=row["name_alt"],
-                emails=emails.get(row["id"], []),
-                phones=phones.get(row["id"], []),
-                organization=row["organization__name"] or "",
-                title=row["title"],
-                interests=interests.get(row["id"], []),
-                notes=row["notes"],
-                archived=row["archived_at"] is not None,
+                public_id=public_id,
+                person_id=person_id,
+                name=name,
+                name_alt=name_alt,
+                emails=emails.get(person_id, []),
+                phones=phones.get(person_id, []),
+                organization=org or "",
+                title=title,
+                interests=interests.get(person_id, []),
+                notes=notes,
+                archived=archived_at is not None,
             )
-            for row in chunk
+            for person_id, public_id, name, name_alt, title, notes, archived_at, org in chunk
         ]
 
 
 def _organization_documents(workspace: Workspace) -> Iterator[list[_Document]]:
     from kesher.people.models import Organization
 
-    for chunk in _chunks(
-        Organization.objects.filter(workspace=workspace).values("id", "public_id", "name", "notes")
-    ):
+    organizations = Organization.objects.filter(workspace=workspace).values_list(
+        "id", _raw_id(), "name", "notes"
+    )
+    for chunk in _chunks(organizations):
         yield [
-            _organization_document(public_id=row["public_id"], name=row["name"], notes=row["notes"])
-            for row in chunk
+            _organization_document(public_id=public_id, name=name, notes=notes)
+            for _id, public_id, name, notes in chunk
         ]
 
 
@@ -409,45 +433,50 @@ def _need_offer_documents(workspace: Workspace) -> Iterator[list[_Document]]:
     from kesher.network.models import Need, Offer
 
     for model, kind in ((Need, SearchDocument.Kind.NEED), (Offer, SearchDocument.Kind.OFFER)):
-        items = model.objects.filter(workspace=workspace).values(  # type: ignore[attr-defined]
-            "id", "public_id", "person_id", "person__name", "person__archived_at", "text"
+        items = model.objects.filter(workspace=workspace).values_list(  # type: ignore[attr-defined]
+            "id", _raw_id(), "person_id", "person__name", "person__archived_at", "text"
         )
         tags_through = model.tags.through  # type: ignore[attr-defined]
         owner = f"{model._meta.model_name}_id"
         for chunk in _chunks(items):
+            mine = {row[0] for row in chunk}
             tags = _grouped(
-                tags_through.objects.filter(**{f"{owner}__in": [row["id"] for row in chunk]})
+                row
+                for row in tags_through.objects.filter(
+                    **{f"{owner}__gte": chunk[0][0], f"{owner}__lte": chunk[-1][0]}
+                )
                 .order_by("tag__name")
                 .values_list(owner, "tag__name")
+                if row[0] in mine
             )
             yield [
                 _need_offer_document(
                     kind=kind,
-                    public_id=row["public_id"],
-                    person_id=row["person_id"],
-                    person_name=row["person__name"],
-                    person_archived=row["person__archived_at"] is not None,
-                    text=row["text"],
-                    tags=tags.get(row["id"], []),
+                    public_id=public_id,
+                    person_id=person_id,
+                    person_name=person_name,
+                    person_archived=archived_at is not None,
+                    text=text,
+                    tags=tags.get(item_id, []),
                 )
-                for row in chunk
+                for item_id, public_id, person_id, person_name, archived_at, text in chunk
             ]
 
 
 def _note_documents(workspace: Workspace) -> Iterator[list[_Document]]:
     from kesher.network.models import Interaction
 
-    participants_through = Interaction.participants.through
     notes = (
         Interaction.objects.filter(workspace=workspace)
         .exclude(summary="")
-        .values("id", "public_id", "summary")
+        .values_list("id", _raw_id(), "summary")
     )
+    participants_through = Interaction.participants.through
     for chunk in _chunks(notes):
         participants = _grouped(
             (interaction_id, (person_id, name, archived_at is not None))
             for interaction_id, person_id, name, archived_at in participants_through.objects.filter(
-                interaction_id__in=[row["id"] for row in chunk]
+                interaction_id__in=[row[0] for row in chunk]
             )
             # The people's own display order, as interaction.participants.all() gives it.
             .order_by("person__name", "person_id")
@@ -455,12 +484,10 @@ def _note_documents(workspace: Workspace) -> Iterator[list[_Document]]:
         )
         yield [
             _note_document(
-                public_id=row["public_id"],
-                summary=row["summary"],
-                participants=participants[row["id"]],
+                public_id=public_id, summary=summary, participants=participants[interaction_id]
             )
-            for row in chunk
-            if row["summary"].strip() and row["id"] in participants
+            for interaction_id, public_id, summary in chunk
+            if summary.strip() and interaction_id in participants
         ]
 
 
@@ -472,6 +499,9 @@ def search_reindex_workspace(*, workspace: Workspace) -> int:
     SearchDocument.objects.filter(workspace=workspace).order_by()._raw_delete(
         SearchDocument.objects.db
     )
+    created_at = SearchDocument._meta.get_field("created_at")
+    assert isinstance(created_at, models.DateTimeField)
+    stamp = created_at.get_db_prep_save(timezone.now(), connection)
     count = 0
     for source in (
         _people_documents,
@@ -480,5 +510,5 @@ def search_reindex_workspace(*, workspace: Workspace) -> int:
         _note_documents,
     ):
         for documents in source(workspace):
-            count += _store_many(workspace.pk, documents)
+            count += _store_many(workspace.pk, documents, stamp)
     return count

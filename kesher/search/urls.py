@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import URLPattern, path
+
+from kesher.search import views
 
 app_name = "search"
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = [
+    path("", views.search, name="search"),
+]

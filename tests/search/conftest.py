@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+import pytest
+from django.utils import timezone
+
+from kesher.network.models import Interaction, Need, Offer
+from kesher.network.services import (
+    InteractionData,
+    interaction_log,
+    need_create,
+    offer_create,
+)
+from kesher.people.models import Organization, Person
+from kesher.people.services import PersonData, organization_create, person_create
+from kesher.workspaces.models import Workspace
+
+MakePerson = Callable[..., Person]
+
+
+@pytest.fixture
+def make_person(workspace: Workspace) -> MakePerson:
+    """People made through the service, so the search index is kept as in the product."""
+
+    def make(name: str, *, in_workspace: Workspace | None = None, **fields: object) -> Person:
+        data = PersonData(name=name, **fields)  # type: ignore[arg-type]
+        return person_create(workspace=in_workspace or workspace, data=data)
+
+    return make
+
+
+@pytest.fixture
+def make_organization(workspace: Workspace) -> Callable[..., Organization]:
+    def make(name: str, *, in_workspace: Workspace | None = None, notes: str = "") -> Organization:
+        return organization_create(workspace=in_workspace or workspace, name=name, notes=notes)
+
+    return make
+
+
+@pytest.fixture
+def make_need() -> Callable[[Person, str], Need]:
+    return lambda person, text: need_create(person=person, text=text)
+
+
+@pytest.fixture
+def make_offer() -> Callable[[Person, str], Offer]:
+    return lambda person, text: offer_create(person=person, text=text)
+
+
+@pytest.fixture
+def make_note(workspace: Workspace) -> Callable[[Sequence[Person], str], Interaction]:
+    def make(participants: Sequence[Person], summary: str) -> Interaction:
+        return interaction_log(
+            workspace=participants[0].workspace,
+            data=InteractionData(
+                occurred_at=timezone.now() - dt.timedelta(days=1),
+                channel=Interaction.Channel.MEETING,
+                participants=list(participants),
+                summary=summary,
+            ),
+        )
+
+    return make
