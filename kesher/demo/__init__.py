@@ -1,0 +1,1 @@
+"""The demo workspace: the stories of the seed articles, told as data."""

@@ -1,0 +1,174 @@
+import datetime as dt
+import json
+import re
+
+import phonenumbers
+import pytest
+from django.db import transaction
+from django.db.models import Q
+from django.test import Client
+
+from kesher.accounts.models import ApiToken, User
+from kesher.demo.services import COACH_EMAIL, DATA_PATH, DEMO_EMAIL, DEMO_PASSWORD, demo_load
+from kesher.network.models import Interaction, Need, NeedOfferStatus, Offer, Tie
+from kesher.people.models import Event, Group, Organization, Person, PersonPhone, Tag
+from kesher.search.models import SearchDocument
+from kesher.workspaces.models import Invitation, Membership, Role, Workspace
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2025, 6, 1)
+DATA = json.loads(DATA_PATH.read_text(encoding="utf-8"))
+E164 = re.compile(r"^\+[1-9]\d{7,14}$")
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Loaded once for the module (it is the slowest thing here) and rolled back at its end;
+    each test still runs in its own savepoint, so none sees another's changes."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield demo_load(today=TODAY)
+        transaction.set_rollback(True)
+
+
+def test_demo_load_creates_the_workspace_with_everyone_in_the_data_file(demo):
+    workspace = demo.workspace
+    assert demo.created is True
+    assert workspace.name == DATA["workspace"]["name"]
+    assert workspace.language == "he"
+    # The data file's people plus the two members' own people.
+    assert Person.objects.filter(workspace=workspace).count() == len(DATA["people"]) + 2
+    assert Person.objects.filter(workspace=workspace).count() >= 30
+    assert Organization.objects.filter(workspace=workspace).count() == len(DATA["organizations"])
+    assert Group.objects.filter(workspace=workspace).count() == len(DATA["groups"])
+    assert Event.objects.filter(workspace=workspace).count() == len(DATA["events"])
+    assert Tie.objects.filter(workspace=workspace).count() == len(DATA["ties"])
+    assert Interaction.objects.filter(workspace=workspace).count() == len(DATA["interactions"])
+    assert Need.objects.filter(workspace=workspace).count() == len(DATA["needs"])
+    assert Offer.objects.filter(workspace=workspace).count() == len(DATA["offers"])
+    assert len(DATA["needs"]) >= 20
+    assert len(DATA["offers"]) >= 20
+
+
+def test_demo_users_log_in_with_the_printed_password(demo, client: Client):
+    assert demo.user.email == DEMO_EMAIL
+    assert client.login(email=DEMO_EMAIL, password=DEMO_PASSWORD)
+    assert Client().login(email=COACH_EMAIL, password=DEMO_PASSWORD)
+    roles = dict(
+        Membership.objects.filter(workspace=demo.workspace).values_list("user__email", "role")
+    )
+    assert roles == {DEMO_EMAIL: Role.OWNER, COACH_EMAIL: Role.COACH}
+
+
+def test_the_demo_user_is_the_networker_with_ties_to_many_contacts(demo):
+    me = Membership.objects.get(workspace=demo.workspace, user=demo.user).person
+    assert me.name == "אלון ברקוביץ"
+    assert me.name_alt == "Alon Berkovich"
+    assert me.organization.name == "אופק ריהוט משרדי"
+    assert list(me.emails.values_list("email", flat=True)) == [DEMO_EMAIL]
+    my_ties = Tie.objects.filter(Q(person_a=me) | Q(person_b=me))
+    assert my_ties.count() == sum(1 for tie in DATA["ties"] if "me" in (tie["a"], tie["b"]))
+    assert my_ties.count() >= 25
+
+
+def test_the_jeep_need_and_the_basketball_friends_jeep_offer(demo):
+    workspace = demo.workspace
+    avi = Person.objects.get(workspace=workspace, name="אבי רוזן")
+    dror = Person.objects.get(workspace=workspace, name="דרור אזולאי")
+    me = Membership.objects.get(workspace=workspace, user=demo.user).person
+    need = Need.objects.get(workspace=workspace, text__contains="ג'יפ רנגלר")
+    offer = Offer.objects.get(workspace=workspace, text__contains="Jeep Wrangler")
+    assert need.person == avi
+    assert offer.person == dror
+    assert avi.groups.get().name == "מועדון טיולי שטח"
+    assert avi.met_at.name == "אירוע נטוורקינג — מנהלים בתל אביב"
+    assert avi.met_on == TODAY - dt.timedelta(days=112)
+    basketball = Tie.objects.get(
+        workspace=workspace,
+        person_a=min(me, dror, key=lambda p: p.pk),
+        person_b=max(me, dror, key=lambda p: p.pk),
+        kind__code="basketball",
+    )
+    assert basketball.trust == 5
+    # Both are still open and nobody has introduced them yet: that introduction is the one the
+    # product should suggest.
+    assert (need.status, offer.status) == ("open", "open")
+    assert (
+        not Interaction.objects.filter(
+            workspace=workspace, exchange_kind="introduction", participants=avi
+        )
+        .filter(participants=dror)
+        .exists()
+    )
+
+
+def test_the_adventure_club_has_the_new_member_who_is_moving_offices(demo):
+    club = Group.objects.get(workspace=demo.workspace, name="מועדון טיולי שטח")
+    ido = club.members.get(name="עידו פרץ")
+    need = ido.needs.get(text__contains="משרד חדש")
+    assert "ריהוט מלא" in need.text
+    assert need.status == NeedOfferStatus.OPEN
+    assert ido.referred_by.name == "אבי רוזן"
+
+
+def test_the_fashion_company_and_its_printers(demo):
+    livne = Organization.objects.get(workspace=demo.workspace, name="אופנת ליבנה")
+    buyer = livne.people.get(title="מנהלת רכש")
+    assert buyer.needs.get().text.startswith("מדפסות לייזר")
+    assert Offer.objects.filter(
+        workspace=demo.workspace, text__icontains="printers", person__name="Jonathan Weiss"
+    ).exists()
+
+
+def test_demo_data_is_searchable_and_dated_in_the_past_with_time_zones(demo):
+    kinds = set(
+        SearchDocument.objects.filter(workspace=demo.workspace).values_list("kind", flat=True)
+    )
+    assert {"person", "organization", "need", "offer", "note"} <= kinds
+    for interaction in Interaction.objects.filter(workspace=demo.workspace):
+        assert interaction.occurred_at.tzinfo is not None
+        assert interaction.occurred_at.date() <= TODAY
+    exchanges = set(
+        Interaction.objects.filter(workspace=demo.workspace).values_list("exchange", flat=True)
+    )
+    assert exchanges == {"give", "ask", "neutral"}
+
+
+def test_all_demo_phones_are_valid_e164(demo):
+    phones = list(
+        PersonPhone.objects.filter(workspace=demo.workspace).values_list("e164", flat=True)
+    )
+    assert len(phones) == sum(
+        len(p.get("phones", []))
+        for p in [*DATA["people"], DATA["owner"]["person"], DATA["coach"]["person"]]
+    )
+    for e164 in phones:
+        assert E164.match(e164), e164
+        assert phonenumbers.is_valid_number(phonenumbers.parse(e164, None)), e164
+
+
+def test_a_second_load_changes_nothing(demo):
+    models = (
+        User,
+        Workspace,
+        Membership,
+        Invitation,
+        ApiToken,
+        Person,
+        PersonPhone,
+        Organization,
+        Group,
+        Event,
+        Tag,
+        Tie,
+        Interaction,
+        Need,
+        Offer,
+        SearchDocument,
+    )
+    before = {model.__name__: model.objects.count() for model in models}
+    again = demo_load(today=TODAY + dt.timedelta(days=3))
+    assert again.created is False
+    assert again.workspace == demo.workspace
+    assert again.user == demo.user
+    assert {model.__name__: model.objects.count() for model in models} == before
