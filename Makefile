@@ -34,6 +34,7 @@ demo: install
 	$(BIN)/kesher demo --host $(HOST) --port $(PORT)
 
 lint: install-dev
+	@echo "===== lint: ruff, mypy, djLint ====="
 	$(BIN)/ruff format --check kesher tests benchmarks
 	$(BIN)/ruff check kesher tests benchmarks
 	$(BIN)/mypy kesher
@@ -44,10 +45,14 @@ format: install-dev
 	$(BIN)/ruff check --fix kesher tests benchmarks
 	$(BIN)/djlint --reformat kesher/templates
 
+# Two workers, one per core; each gets its own test database (in-memory SQLite, or
+# test_kesher_gw0/gw1 on PostgreSQL). loadgroup keeps the browser tests on one worker.
 test-sqlite: install-dev
+	@echo "===== pytest on SQLite (in memory) ====="
 	KESHER_DATABASE_URL= $(BIN)/pytest -n 2 --dist loadgroup
 
 test-postgres: install-dev
+	@echo "===== pytest on PostgreSQL ====="
 	KESHER_DATABASE_URL=$(KESHER_TEST_POSTGRES_URL) $(BIN)/pytest -n 2 --dist loadgroup
 
 test: lint test-sqlite
