@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    # The API docs page serves Swagger UI from ninja's static files instead of a CDN.
+    "ninja",
     "kesher.core",
     "kesher.accounts",
     "kesher.workspaces",
@@ -95,6 +97,8 @@ else:
             },
         }
     }
+    # SQLite creates the file but not its folder: a fresh clone has no var/ yet.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -118,6 +122,8 @@ TIME_ZONE = "Asia/Jerusalem"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# kesher/static is not inside an app, so the app-directories finder would not see it.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

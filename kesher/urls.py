@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("kesher.accounts.urls")),
     path("workspaces/", include("kesher.workspaces.urls")),
     path("search/", include("kesher.search.urls")),
+    path("directory/", include("kesher.people.directory_urls")),
     path("", include("kesher.people.urls")),
     path("", include("kesher.network.urls")),
     path("", include("kesher.core.urls")),

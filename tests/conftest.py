@@ -1,11 +1,34 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from kesher.accounts.models import User
 from kesher.workspaces.models import Workspace
 from tests.factories import PASSWORD, UserFactory, WorkspaceFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_settings() -> Iterator[None]:
+    """Settings for the whole test session.
+
+    Pages render `{% static %}` without a collectstatic run: production uses whitenoise's
+    manifest storage, which refuses to name a file missing from the manifest that collectstatic
+    makes; tests (and the live server, which serves files from the app folders) need no such
+    build step.
+
+    Passwords are hashed with a fast hasher: the real one costs about 0.4 s per user made or
+    logged in, which would dominate the suite's time.
+    """
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with override_settings(STORAGES=storages, PASSWORD_HASHERS=hashers):
+        yield
 
 
 @pytest.fixture

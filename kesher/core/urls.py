@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import URLPattern, path
+
+from kesher.core import views
 
 app_name = "core"
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = [
+    path("", views.home, name="home"),
+]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+import zoneinfo
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -122,3 +124,29 @@ def offer_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Offer:
     if offer is None:
         raise NotFoundError(_("Offer not found."))
     return offer
+
+
+def interaction_list_filtered(
+    *,
+    workspace: Workspace,
+    person: Person | None = None,
+    channel: str | None = None,
+    exchange: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[Interaction]:
+    """interaction_list narrowed by channel, give/ask and dates. The dates are whole days in the
+    workspace's time zone, both included, so "today" means the user's today."""
+    interactions = interaction_list(workspace=workspace, person=person)
+    if channel:
+        interactions = interactions.filter(channel=channel)
+    if exchange:
+        interactions = interactions.filter(exchange=exchange)
+    tz = zoneinfo.ZoneInfo(workspace.time_zone)
+    if date_from is not None:
+        start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
+        interactions = interactions.filter(occurred_at__gte=start)
+    if date_to is not None and date_to < dt.date.max:
+        end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        interactions = interactions.filter(occurred_at__lt=end)
+    return interactions

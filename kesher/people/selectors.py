@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import TypeVar
 
@@ -112,3 +113,28 @@ def event_list(*, workspace: Workspace) -> QuerySet[Event]:
 
 def tag_list(*, workspace: Workspace) -> QuerySet[Tag]:
     return Tag.objects.filter(workspace=workspace).order_by("name")
+
+
+def person_list_full(
+    *,
+    workspace: Workspace,
+    archived: bool = False,
+    organization: Organization | None = None,
+    group: Group | None = None,
+    tag: Tag | None = None,
+    event: Event | None = None,
+    updated_since: dt.datetime | None = None,
+) -> QuerySet[Person]:
+    """person_list with everything the API's person resource shows (groups, the event and the
+    referrer) loaded in bulk, and the sync filter `updated_since`."""
+    people = person_list(
+        workspace=workspace,
+        archived=archived,
+        organization=organization,
+        group=group,
+        tag=tag,
+        event=event,
+    )
+    if updated_since is not None:
+        people = people.filter(updated_at__gte=updated_since)
+    return people.select_related("met_at", "referred_by").prefetch_related("groups")

@@ -24,9 +24,7 @@ class CurrentWorkspaceMiddleware:
         request.membership = None  # type: ignore[attr-defined]
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            memberships = Membership.objects.select_related("workspace", "person").filter(
-                user=user
-            )
+            memberships = Membership.objects.select_related("workspace", "person").filter(user=user)
             chosen = request.session.get(SESSION_KEY)
             membership = None
             if chosen:

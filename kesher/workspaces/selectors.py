@@ -1,8 +1,13 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import uuid
+
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
 from kesher.accounts.models import User
+from kesher.core.exceptions import NotFoundError, as_uuid
+from kesher.network.models import TieKind
 from kesher.workspaces.models import Membership, Workspace
 
 
@@ -10,9 +15,38 @@ def workspaces_for_user(*, user: User) -> QuerySet[Workspace]:
     return Workspace.objects.filter(memberships__user=user).order_by("name", "id")
 
 
+def workspace_get_for_user(*, user: User, public_id: uuid.UUID | str) -> Workspace:
+    """One of the user's workspaces; any other (or a malformed id) is NotFoundError."""
+    message = _("Workspace not found: choose one of your workspaces.")
+    workspace = (
+        workspaces_for_user(user=user)
+        .filter(public_id=as_uuid(public_id, not_found=message))
+        .first()
+    )
+    if workspace is None:
+        raise NotFoundError(message)
+    return workspace
+
+
 def membership_get(*, user: User, workspace: Workspace) -> Membership | None:
     return (
-        Membership.objects.select_related("person")
-        .filter(user=user, workspace=workspace)
-        .first()
+        Membership.objects.select_related("person").filter(user=user, workspace=workspace).first()
+    )
+
+
+def membership_list(*, workspace: Workspace) -> QuerySet[Membership]:
+    """The workspace's members with their users and their people, oldest member first."""
+    return (
+        Membership.objects.filter(workspace=workspace)
+        .select_related("user", "person")
+        .order_by("created_at", "id")
+    )
+
+
+def tie_kinds_with_usage(*, workspace: Workspace) -> QuerySet[TieKind]:
+    """The workspace's tie kinds for its settings page, each with how many ties use it."""
+    return (
+        TieKind.objects.filter(workspace=workspace)
+        .annotate(ties_count=Count("ties"))
+        .order_by("name", "id")
     )
