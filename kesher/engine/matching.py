@@ -305,6 +305,8 @@ def _intent_mask(intents: frozenset[str]) -> int:
 
 _INTENT_TABLE = _intent_table()
 DEAD = _INTENT_TABLE.shape[0] - 1
+# Past every date's ordinal: what an item that never expires is stored as.
+NEVER_EXPIRES = dt.date.max.toordinal() + 1
 
 
 def _scale_columns(matrix: sp.csr_matrix, factors: FloatArray) -> sp.csr_matrix:
@@ -340,7 +342,9 @@ class _Space:
 class _Side:
     """The fitted needs or offers: items, analyses and their rows of the feature matrix.
 
-    A replaced or removed item keeps its row, marked absent, until the next `fit`.
+    A replaced or removed item keeps its row, marked absent, until the next `fit`. Whether each
+    row is present, open and until when is kept in arrays, so a ranking pass finds the live rows
+    without a Python loop over 100k items.
     """
 
     def __init__(self, missing_person: int) -> None:
@@ -349,7 +353,10 @@ class _Side:
         self.missing_person = missing_person
         self.items: list[MatchItem] = []
         self.index: dict[ItemId, int] = {}
-        self.present: list[bool] = []
+        self.present = np.empty(0, dtype=np.bool_)
+        self.open = np.empty(0, dtype=np.bool_)
+        # Expiry as a proleptic ordinal, NEVER_EXPIRES for items without one.
+        self.expiry = np.empty(0, dtype=np.int64)
         self.persons = np.empty(0, dtype=np.int32)
         self.codes = np.empty(0, dtype=np.int32)
         self.matrix: sp.csr_matrix | None = None
@@ -364,14 +371,10 @@ class _Side:
         return tuple(item.id for item in self.items)
 
     def live_codes(self, today: dt.date | None) -> IntArray:
-        """Intent codes, with DEAD for absent, closed and expired items."""
-        live = np.array(
-            [
-                present and item.is_live(today)
-                for present, item in zip(self.present, self.items, strict=True)
-            ],
-            dtype=np.bool_,
-        )
+        """Intent codes, with DEAD for absent, closed and expired items (`MatchItem.is_live`)."""
+        live = self.present & self.open
+        if today is not None:
+            live &= self.expiry >= today.toordinal()
         return np.where(live, self.codes, DEAD).astype(np.int32)
 
     def transposed(self) -> sp.csr_matrix:
@@ -388,13 +391,23 @@ class _Side:
         matrix: sp.csr_matrix,
         embeddings: FloatArray | None,
     ) -> None:
+        replaced: list[int] = []
         for item in items:
             previous = self.index.get(item.id)
             if previous is not None:
-                self.present[previous] = False
+                replaced.append(previous)
             self.index[item.id] = len(self.items)
             self.items.append(item)
-            self.present.append(True)
+        self.present = np.concatenate([self.present, np.ones(len(items), dtype=np.bool_)])
+        self.present[replaced] = False
+        self.open = np.concatenate(
+            [self.open, np.array([item.status == OPEN for item in items], dtype=np.bool_)]
+        )
+        expiry = [
+            NEVER_EXPIRES if item.expires_on is None else item.expires_on.toordinal()
+            for item in items
+        ]
+        self.expiry = np.concatenate([self.expiry, np.array(expiry, dtype=np.int64)])
         codes = np.array([_intent_mask(analysis.intents) for analysis in analyses], np.int32)
         self.codes = np.concatenate([self.codes, codes])
         self.persons = np.concatenate([self.persons, persons])
@@ -492,11 +505,11 @@ class Matcher:
 
     @property
     def offer_count(self) -> int:
-        return sum(self._offers.present)
+        return int(np.count_nonzero(self._offers.present))
 
     @property
     def need_count(self) -> int:
-        return sum(self._needs.present)
+        return int(np.count_nonzero(self._needs.present))
 
     # Ranking.
 

@@ -445,7 +445,12 @@ def _combine(components: FloatArray, weights: FloatArray) -> FloatArray:
     """Weighted mean on a 0..100 scale; an unrated trust drops out instead of counting 0."""
     rated = ~np.isnan(components[:, _TRUST])
     total = weights.sum() - np.where(rated, 0.0, weights[_TRUST])
-    points = np.nan_to_num(components) @ weights
+    # Column by column rather than a matrix product: BLAS picks its summation order by the
+    # number of rows, and one tie must score exactly as it does among a million.
+    filled = np.nan_to_num(components)
+    points = np.zeros(filled.shape[0], dtype=np.float64)
+    for column, weight in enumerate(weights):
+        points += filled[:, column] * weight
     return np.asarray(100.0 * points / total, dtype=np.float64)
 
 
