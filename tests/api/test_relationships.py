@@ -1,0 +1,199 @@
+"""The relationships API: strengths (paginated), warm paths, rhythms, referrals; isolation and
+bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from kesher.accounts.services import api_token_create
+from kesher.network.services import tie_create
+from kesher.relationships.models import Referral, Rhythm
+from kesher.relationships.services import referral_create
+from tests.api.conftest import ApiClient, owner_of
+from tests.factories import OrganizationFactory, PersonFactory, TieKindFactory
+from tests.relationships.conftest import log, me_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def other_api(other_workspace):
+    _token, secret = api_token_create(
+        user=owner_of(other_workspace), workspace=other_workspace, name="other"
+    )
+    return ApiClient(Client(), secret)
+
+
+@pytest.fixture
+def first(workspace, user):
+    me = me_of(workspace, user)
+    dana = PersonFactory(workspace=workspace, name="Secret Dana")
+    referrer = PersonFactory(workspace=workspace, name="Secret Referrer")
+    kind = TieKindFactory(workspace=workspace)
+    tie = tie_create(workspace=workspace, person=me, other=dana, kind=kind)
+    log(workspace, user, [dana], days_ago=12)
+    referral = referral_create(
+        workspace=workspace, referrer=referrer, referred=dana, date=dt.date(2025, 1, 1)
+    )
+    return {
+        "me": me,
+        "dana": dana,
+        "referrer": referrer,
+        "tie": tie,
+        "referral": referral,
+        "org": OrganizationFactory(workspace=workspace),
+    }
+
+
+def test_tie_strengths_are_paginated_with_explanations(api, first):
+    response = api.get("/tie-strengths", {"limit": 1})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 1
+    [item] = body["items"]
+    first["tie"].refresh_from_db()
+    assert item["strength"] == first["tie"].strength
+    assert item["explanation"].startswith("1 meeting in 90 days, last 12 days ago")
+    assert [c["name"] for c in item["components"]] == [
+        "recency",
+        "frequency",
+        "reciprocity",
+        "channel",
+        "duration",
+        "gives",
+        "trust",
+    ]
+
+
+def test_warm_paths_and_who_they_know(api, first):
+    response = api.get(f"/people/{first['dana'].public_id}/warm-paths")
+    assert response.status_code == 200
+    [path] = response.json()
+    assert [p["name"] for p in path["people"]] == [first["me"].name, "Secret Dana"]
+    assert path["to_ask"] == []
+    assert api.get(f"/people/{first['me'].public_id}/who-they-know").json() == []
+    assert api.get(f"/organizations/{first['org'].public_id}/warm-paths").json() == []
+
+
+def test_rhythm_put_and_delete(api, first):
+    url = f"/people/{first['dana'].public_id}/rhythm"
+    response = api.put(url, {"every": "custom", "days": 9})
+    assert response.status_code == 200
+    assert (response.json()["every"], response.json()["days"]) == ("custom", 9)
+    assert api.get("/keep-in-touch").status_code == 200
+    assert api.delete(url).status_code == 204
+    assert Rhythm.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"every": "custom"}, "days"),
+        ({"every": "custom", "days": 0}, "days"),
+        ({"every": "x"}, "every"),
+    ],
+)
+def test_invalid_rhythms_are_422(api, first, body, field):
+    response = api.put(f"/people/{first['dana'].public_id}/rhythm", body)
+    assert response.status_code in (400, 422)
+    assert field in response.json()["errors"]
+
+
+def test_referral_create_and_chain(api, first):
+    response = api.post(
+        "/referrals",
+        {
+            "referrer": str(first["dana"].public_id),
+            "referred": str(first["me"].public_id),
+            "date": "2025-02-01",
+            "outcome": "won",
+            "value": "2500.50",
+        },
+    )
+    assert response.status_code == 201
+    assert response.json()["currency"] == "ILS"
+    chain = api.get(f"/people/{first['me'].public_id}/referrals").json()
+    assert [p["name"] for p in chain["people"]] == [
+        "Secret Referrer",
+        "Secret Dana",
+        first["me"].name,
+    ]
+    referrer = api.get(f"/people/{first['referrer'].public_id}/referrals").json()
+    assert (referrer["direct_value"], referrer["chain_value"]) == ("0.00", "2500.50")
+    assert api.get("/referrals").json()["count"] == 2
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"value": "-1"}, "value"),
+        ({"outcome": "maybe"}, "outcome"),
+        ({"referrer": None}, "referrer"),
+    ],
+)
+def test_bad_referrals_are_422(api, first, changes, field):
+    body = {
+        "referrer": str(first["dana"].public_id),
+        "referred": str(first["referrer"].public_id),
+        "date": "2025-02-01",
+        **changes,
+    }
+    response = api.post("/referrals", body)
+    assert response.status_code == 422
+    assert field in response.json()["errors"]
+    assert Referral.objects.count() == 1
+
+
+def test_malformed_json_is_400(api, first):
+    assert api.post("/referrals", raw='{"referrer": ').status_code == 400
+    assert api.put(f"/people/{first['dana'].public_id}/rhythm", raw="[").status_code == 400
+
+
+def test_unknown_referrer_is_422_on_that_field(api, first):
+    response = api.post(
+        "/referrals",
+        {
+            "referrer": "6f1c1c5e-0b7a-4a55-9d0c-5d1f0a3e8b11",
+            "referred": str(first["dana"].public_id),
+            "date": "2025-02-01",
+        },
+    )
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["referrer"]
+
+
+def test_other_workspace_gets_404_for_every_object(other_api, first):
+    person, referral = first["dana"].public_id, first["referral"].public_id
+    calls = [
+        ("get", f"/people/{person}/warm-paths", None),
+        ("get", f"/organizations/{first['org'].public_id}/warm-paths", None),
+        ("get", f"/people/{person}/who-they-know", None),
+        ("get", f"/people/{person}/referrals", None),
+        ("put", f"/people/{person}/rhythm", {"every": "weekly"}),
+        ("delete", f"/people/{person}/rhythm", None),
+        ("get", f"/referrals/{referral}", None),
+        (
+            "put",
+            f"/referrals/{referral}",
+            {"referrer": str(person), "referred": str(person), "date": "2025-01-01"},
+        ),
+        ("delete", f"/referrals/{referral}", None),
+    ]
+    for method, path, body in calls:
+        response = (
+            getattr(other_api, method)(path, body) if body else getattr(other_api, method)(path)
+        )
+        assert response.status_code == 404, (method, path)
+    assert Referral.objects.count() == 1
+    assert Rhythm.objects.count() == 0
+
+
+def test_other_workspace_lists_are_empty(other_api, first):
+    for path in ("/tie-strengths", "/referrals"):
+        assert other_api.get(path).json() == {"items": [], "count": 0}
+    assert other_api.get("/keep-in-touch").json()["losing_touch"] == []
+    response = other_api.get("/tie-strengths", {"person": str(first["dana"].public_id)})
+    assert response.status_code == 422
