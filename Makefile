@@ -27,7 +27,8 @@ install: $(STAMP) messages
 
 install-dev: $(DEV_STAMP) messages
 
-messages: | $(BIN)/python
+# Compiles only catalogues whose .po is newer than their .mo; needs polib, hence the install.
+messages: | $(STAMP)
 	$(BIN)/python -m kesher.i18n compile
 
 demo: install

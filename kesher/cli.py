@@ -8,12 +8,17 @@ LANG); Hebrew when that starts with "he", English otherwise.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import json
 import os
+import signal
+import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 import django
 from django.core.exceptions import ImproperlyConfigured
@@ -80,8 +85,15 @@ def _static_ensure() -> None:
 
 def _migrate(*, verbosity: int) -> None:
     from django.core.management import call_command
+    from django.db import connection
 
     call_command("migrate", interactive=False, verbosity=verbosity)
+    if connection.vendor == "sqlite":
+        # SQLite keeps no statistics until ANALYZE: refreshed here, at every upgrade, so its
+        # planner knows one workspace's rows are not few. Sampled, it takes milliseconds.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA analysis_limit = 1000")
+            cursor.execute("ANALYZE")
 
 
 def _serve(*, host: str, port: int, threads: int) -> int:
@@ -91,6 +103,11 @@ def _serve(*, host: str, port: int, threads: int) -> int:
     # Imported after collectstatic: WhiteNoise indexes the static folder when the app loads.
     from kesher.wsgi import application
 
+    # The loaded app (modules, settings, translations) lives as long as the process: frozen, it
+    # is left out of the garbage collector's full passes, which would otherwise re-scan its
+    # tens of thousands of objects every few dozen requests, stalling the request at hand.
+    gc.collect()
+    gc.freeze()
     try:
         server = create_server(application, host=host, port=port, threads=threads, ident="kesher")
     except OSError as exc:
@@ -131,6 +148,33 @@ def _sqlite_reset() -> bool:
     return True
 
 
+def _worker_start() -> subprocess.Popen[bytes] | None:
+    """`kesher worker` in a child process beside the demo's server, so background work (the
+    Recompute suggestions button) runs without a second terminal. None if it cannot start."""
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "kesher.cli", "worker", "--quiet"], env=os.environ.copy()
+        )
+    except OSError as exc:
+        print(
+            _("Could not start the background worker (%(error)s): run kesher worker yourself.")
+            % {"error": exc.strerror or exc},
+            file=sys.stderr,
+        )
+        return None
+
+
+def _worker_stop(worker: subprocess.Popen[bytes] | None) -> None:
+    if worker is None or worker.poll() is not None:
+        return
+    worker.terminate()
+    try:
+        worker.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     if args.reset:
         if not _sqlite_reset():
@@ -162,11 +206,51 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(flush=True)
     if args.no_serve:
         return 0
-    return _serve(host=args.host, port=args.port, threads=args.threads)
+    worker = None if args.no_worker else _worker_start()
+    # Stopped by a service manager (SIGTERM) rather than Ctrl+C: still stop the worker too.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    try:
+        return _serve(host=args.host, port=args.port, threads=args.threads)
+    finally:
+        _worker_stop(worker)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     return _serve(host=args.host, port=args.port, threads=args.threads)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+    from django_tasks import task_backends
+    from django_tasks_db import DatabaseBackend
+
+    if not isinstance(task_backends["default"], DatabaseBackend):
+        print(
+            _(
+                "kesher worker: background tasks are not queued in the database here "
+                "(KESHER_TASKS_BACKEND is not “database”), so there is nothing to run."
+            ),
+            file=sys.stderr,
+        )
+        return 1
+    if not args.quiet:
+        print(
+            _("Kesher's worker is running background tasks — press Ctrl+C to stop.")
+            if not args.batch
+            else _("Running the queued background tasks…"),
+            flush=True,
+        )
+    # Ctrl+C is how a worker in a terminal is stopped: not an error.
+    with contextlib.suppress(KeyboardInterrupt):
+        call_command(
+            "db_worker",
+            batch=args.batch,
+            interval=args.interval,
+            reload=False,
+            startup_delay=False,
+            verbosity=0 if args.quiet else 1,
+        )
+    return 0
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -208,6 +292,47 @@ def cmd_workspace_create(args: argparse.Namespace) -> int:
             % {"name": workspace.name, "id": workspace.public_id, "email": user.email}
         )
         print(_("API token (shown only this once; keep it secret): %(token)s") % {"token": secret})
+    return 0
+
+
+def _workspaces(public_id: str | None) -> list[Any] | None:
+    """Every workspace, or the one named; None (after saying so) when it is unknown."""
+    from kesher.core.exceptions import NotFoundError, as_uuid
+    from kesher.workspaces.models import Workspace
+
+    if public_id is None:
+        return list(Workspace.objects.order_by("pk"))
+    try:
+        found = Workspace.objects.filter(public_id=as_uuid(public_id, not_found="")).first()
+    except NotFoundError:
+        found = None
+    if found is None:
+        print(_("No workspace has the id %(id)s.") % {"id": public_id}, file=sys.stderr)
+        return None
+    return [found]
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    from kesher.relationships.services import digests_send
+
+    workspaces = _workspaces(args.workspace)
+    if workspaces is None:
+        return EXIT_USAGE
+    sent = sum(
+        digests_send(workspace=workspace, base_url=args.base_url) for workspace in workspaces
+    )
+    print(_("Sent %(count)d keep-in-touch digest(s).") % {"count": sent})
+    return 0
+
+
+def cmd_strengths(args: argparse.Namespace) -> int:
+    from kesher.relationships.services import tie_strength_recompute
+
+    workspaces = _workspaces(args.workspace)
+    if workspaces is None:
+        return EXIT_USAGE
+    total = sum(tie_strength_recompute(workspace=workspace) for workspace in workspaces)
+    print(_("Rescored %(count)d ties.") % {"count": total})
     return 0
 
 
@@ -268,11 +393,35 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--reset", action="store_true", help=_("delete the local SQLite database and start afresh")
     )
+    demo.add_argument(
+        "--no-worker",
+        action="store_true",
+        help=_("do not start the background worker beside the server"),
+    )
 
     serve = command("serve", _("Serve Kesher with a production web server (waitress)."), cmd_serve)
     _add_server_options(serve)
 
     command("migrate", _("Create or upgrade the database tables."), cmd_migrate)
+
+    worker = command(
+        "worker",
+        _("Run background tasks, such as recomputing suggestions."),
+        cmd_worker,
+        _(
+            "Run the tasks queued in the database (recomputing a workspace's suggested "
+            "introductions, refreshing one need's or offer's) until stopped. Keeps the fitted "
+            "matchers in memory between tasks, so keep it running."
+        ),
+    )
+    worker.add_argument("--batch", action="store_true", help=_("run the queued tasks, then exit"))
+    worker.add_argument(
+        "--interval",
+        type=float,
+        default=1.0,
+        help=_("seconds to wait between checks when the queue is empty"),
+    )
+    worker.add_argument("--quiet", action="store_true", help=_("print nothing but errors"))
 
     workspace = command("workspace", _("Create a workspace and an API token for scripts."), None)
     workspace_commands = workspace.add_subparsers(
@@ -292,6 +441,30 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument(
         "--json", action="store_true", help=_('print {"workspace": …, "token": …} for scripts')
     )
+
+    digest = command(
+        "digest",
+        _("Email each member their weekly keep-in-touch digest."),
+        cmd_digest,
+        _(
+            "Send every member of every workspace (or of one) one email listing who they are "
+            "due to contact this week, grouped, through the configured email backend. Run it "
+            "weekly (cron or a scheduler)."
+        ),
+    )
+    digest.add_argument("--workspace", metavar="ID", help=_("only this workspace (its id)"))
+    digest.add_argument(
+        "--base-url",
+        default="",
+        metavar="URL",
+        help=_("the site's address, for links in the email (e.g. https://kesher.example)"),
+    )
+    strengths = command(
+        "strengths",
+        _("Rescore every tie's strength from its interactions."),
+        cmd_strengths,
+    )
+    strengths.add_argument("--workspace", metavar="ID", help=_("only this workspace (its id)"))
 
     manage = command(
         "manage",

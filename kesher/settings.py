@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import django_stubs_ext
@@ -35,12 +36,16 @@ INSTALLED_APPS = [
     "django_htmx",
     # The API docs page serves Swagger UI from ninja's static files instead of a CDN.
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "kesher.core",
     "kesher.accounts",
     "kesher.workspaces",
     "kesher.people",
     "kesher.network",
     "kesher.search",
+    "kesher.introductions",
+    "kesher.relationships",
 ]
 
 MIDDLEWARE = [
@@ -151,6 +156,26 @@ SECURE_REFERRER_POLICY = "same-origin"
 KESHER_MAX_NAME_LENGTH = 200
 KESHER_MAX_TEXT_LENGTH = 10_000
 KESHER_API_PAGE_SIZE_MAX = 200
+# The people list counts this many at most ("more than 10,000 people"): counting 100,000 rows
+# on every page would cost more than the rest of the page.
+KESHER_LIST_COUNT_LIMIT = 10_000
+
+# Background work (suggestion recomputes) goes through django-tasks: queued in the database and
+# run by `kesher worker` (which `kesher demo` starts alongside the server). Tests run tasks inline.
+_TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": _TASKS_BACKENDS[
+            env.str(
+                "KESHER_TASKS_BACKEND",
+                default="immediate" if "pytest" in sys.modules else "database",
+            )
+        ],
+    }
+}
 
 LOGGING = {
     "version": 1,

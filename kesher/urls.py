@@ -13,5 +13,7 @@ urlpatterns = [
     path("directory/", include("kesher.people.directory_urls")),
     path("", include("kesher.people.urls")),
     path("", include("kesher.network.urls")),
+    path("", include("kesher.introductions.urls")),
+    path("", include("kesher.relationships.urls")),
     path("", include("kesher.core.urls")),
 ]

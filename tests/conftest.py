@@ -4,10 +4,20 @@ from collections.abc import Iterator
 
 import pytest
 from django.test import Client, override_settings
+from django.utils import translation
 
 from kesher.accounts.models import User
+from kesher.i18n import compile_catalogues
 from kesher.workspaces.models import Workspace
 from tests.factories import PASSWORD, UserFactory, WorkspaceFactory
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the .po catalogues (gitignored .mo files) so a fresh clone's suite runs in Hebrew
+    too. Only the main process compiles: xdist workers start after it and would race each other
+    writing the same .mo file."""
+    if not hasattr(config, "workerinput"):
+        compile_catalogues()
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -28,6 +38,17 @@ def _test_settings() -> Iterator[None]:
     }
     hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with override_settings(STORAGES=storages, PASSWORD_HASHERS=hashers):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests() -> Iterator[None]:
+    """Code run outside a request (services, render_to_string) speaks English in tests.
+
+    The site's default is Hebrew, and Django leaves the last request's language active in the
+    thread, so without this a message's language would depend on which test ran before. Requests
+    still choose their own language (LocaleMiddleware activates it per request)."""
+    with translation.override("en"):
         yield
 
 

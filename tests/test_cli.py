@@ -114,7 +114,10 @@ def test_help_lists_every_command_with_a_one_line_description(capsys, monkeypatc
         "demo": "Load the demo workspace, print its login and serve it.",
         "serve": "Serve Kesher with a production web server (waitress).",
         "migrate": "Create or upgrade the database tables.",
+        "worker": "Run background tasks, such as recomputing suggestions.",
         "workspace": "Create a workspace and an API token for scripts.",
+        "digest": "Email each member their weekly keep-in-touch digest.",
+        "strengths": "Rescore every tie's strength from its interactions.",
         "manage": "Run a Django management command (e.g. createsuperuser).",
     }
 
@@ -188,3 +191,25 @@ def test_demo_on_a_fresh_sqlite_folder_loads_once_and_reset_starts_afresh(tmp_pa
     reset = demo("--reset")
     assert reset.returncode == 0, reset.stderr
     assert "Loaded the demo workspace" in reset.stdout
+
+
+def test_worker_needs_tasks_queued_in_the_database(capsys):
+    # Tests run tasks inline (the "immediate" backend): a worker would have nothing to run.
+    code = main(["worker", "--batch"])
+
+    _out, err = capsys.readouterr()
+    assert code == 1
+    assert err == (
+        "kesher worker: background tasks are not queued in the database here "
+        "(KESHER_TASKS_BACKEND is not “database”), so there is nothing to run.\n"
+    )
+
+
+def test_demo_can_leave_the_worker_out(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+
+    code = main(["demo", "--help"])
+
+    out, _err = capsys.readouterr()
+    assert code == 0
+    assert "  --no-worker        do not start the background worker beside the server\n" in out

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kesher.accounts import selectors, services
 from kesher.accounts.forms import ApiTokenForm, LoginForm, SignupForm
+from kesher.core.forms import add_service_errors
 from kesher.core.views import current_user, get_or_404, safe_next, workspace_view
-from kesher.people.forms import add_service_errors
 from kesher.workspaces.models import Workspace
 
 

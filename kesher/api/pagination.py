@@ -10,6 +10,8 @@ from django.db.models import Model, QuerySet
 from ninja import Schema
 from pydantic import Field
 
+from kesher.core.pagination import rows_by_keys
+
 DEFAULT_LIMIT = 50
 
 M = TypeVar("M", bound=Model)
@@ -37,5 +39,5 @@ def paginate(queryset: QuerySet[M], params: PageParams, build: Callable[[M], T])
     The queryset carries its own select_related/prefetch_related (from a selector), so a page
     costs the same number of queries whatever its size.
     """
-    rows = queryset[params.offset : params.offset + params.limit]
+    rows = rows_by_keys(queryset, params.offset, params.offset + params.limit)
     return Page(items=[build(row) for row in rows], count=queryset.count())

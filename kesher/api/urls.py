@@ -9,8 +9,10 @@ from ninja import NinjaAPI, Swagger
 from kesher.accounts.api import router as accounts_router
 from kesher.api.auth import BearerTokenAuth, SessionAuth
 from kesher.api.errors import json_method_not_allowed, register_error_handlers, unknown_path
+from kesher.introductions.api import router as introductions_router
 from kesher.network.api import router as network_router
 from kesher.people.api import router as people_router
+from kesher.relationships.api import router as relationships_router
 from kesher.search.api import router as search_router
 from kesher.workspaces.api import router as workspaces_router
 
@@ -52,3 +54,5 @@ api.add_router("", workspaces_router)
 api.add_router("", people_router)
 api.add_router("", network_router)
 api.add_router("/search", search_router)
+api.add_router("", introductions_router)
+api.add_router("", relationships_router)

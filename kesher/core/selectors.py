@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kesher.introductions import selectors as introduction_selectors
+from kesher.introductions.models import MatchRun, Suggestion
 from kesher.network import selectors as network_selectors
 from kesher.network.models import Interaction, Need, NeedOfferStatus, Offer
 from kesher.people.models import Person
+from kesher.relationships import selectors as relationship_selectors
 from kesher.workspaces.models import Workspace
 
 RECENT = 10
+# The best few suggested introductions; the suggestions page lists them all.
+SUGGESTIONS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,11 +26,16 @@ class Today:
     recent_people: list[Person]
     open_needs: list[Need]
     open_offers: list[Offer]
+    suggestions: list[Suggestion]
+    suggestions_count: int
+    match_run: MatchRun | None
+    # The member's own keep-in-touch list (None when no member is asking).
+    keep_in_touch: relationship_selectors.KeepInTouch | None = None
 
 
-def today(*, workspace: Workspace) -> Today:
-    """The workspace's counts and latest activity. Needs and offers of archived people are left
-    out: the person is no longer worked with."""
+def today(*, workspace: Workspace, user_id: int | None = None) -> Today:
+    """The workspace's counts, latest activity and best suggested introductions. Needs and offers
+    of archived people are left out: the person is no longer worked with."""
     people = Person.objects.filter(workspace=workspace, archived_at__isnull=True)
     needs = network_selectors.need_list(workspace=workspace, status=NeedOfferStatus.OPEN).filter(
         person__archived_at__isnull=True
@@ -33,6 +43,7 @@ def today(*, workspace: Workspace) -> Today:
     offers = network_selectors.offer_list(workspace=workspace, status=NeedOfferStatus.OPEN).filter(
         person__archived_at__isnull=True
     )
+    suggestions = introduction_selectors.suggestion_list(workspace=workspace)
     return Today(
         people_count=people.count(),
         open_needs_count=needs.count(),
@@ -43,4 +54,12 @@ def today(*, workspace: Workspace) -> Today:
         ),
         open_needs=list(needs[:RECENT]),
         open_offers=list(offers[:RECENT]),
+        suggestions=list(suggestions[:SUGGESTIONS]),
+        suggestions_count=suggestions.count(),
+        match_run=introduction_selectors.match_run_latest(workspace=workspace),
+        keep_in_touch=(
+            relationship_selectors.keep_in_touch(workspace=workspace, user_id=user_id)
+            if user_id is not None
+            else None
+        ),
     )

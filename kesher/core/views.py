@@ -19,6 +19,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,6 +28,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from kesher.accounts.models import User
 from kesher.core import selectors
 from kesher.core.exceptions import NotFoundError, PermissionDeniedError
+from kesher.core.pagination import CountLimitedPaginator, KeysFirstPaginator
 from kesher.workspaces.models import Membership, Role, Workspace
 from kesher.workspaces.services import require_role
 
@@ -92,9 +94,16 @@ def owner_required(request: HttpRequest) -> Membership:
         raise PermissionDenied(exc.message) from exc
 
 
-def paginate(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> Page[Any]:
-    """The page of `items` asked for by ?page=; a wrong number shows the nearest real page."""
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+def paginate(
+    request: HttpRequest, items: Any, per_page: int = PAGE_SIZE, *, count_limit: int | None = None
+) -> Page[Any]:
+    """The page of `items` asked for by ?page=; a wrong number shows the nearest real page.
+    With `count_limit` (a queryset that may hold 100k rows), see CountLimitedPaginator."""
+    number = request.GET.get("page")
+    if count_limit is not None:
+        return CountLimitedPaginator(items, per_page, count_limit=count_limit).get_page(number)
+    paginator = KeysFirstPaginator if isinstance(items, QuerySet) else Paginator
+    return paginator(items, per_page).get_page(number)
 
 
 def safe_next(request: HttpRequest, fallback: str) -> str:
@@ -109,4 +118,9 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
 
 @workspace_view
 def home(request: HttpRequest, workspace: Workspace) -> HttpResponse:
-    return render(request, "core/home.html", {"today": selectors.today(workspace=workspace)})
+    context = {
+        "today": selectors.today(workspace=workspace, user_id=current_user(request).pk),
+        # Owners and members recompute suggestions; a coach looks on.
+        "can_recompute": current_membership(request).role in (Role.OWNER, Role.MEMBER),
+    }
+    return render(request, "core/home.html", context)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from kesher.accounts.models import User
 from kesher.accounts.services import user_create
 from kesher.demo.selectors import demo_membership_get, demo_user_find
+from kesher.introductions.services import suggestions_recompute
 from kesher.network.models import Interaction, NeedOfferStatus, TieKind
 from kesher.network.selectors import tie_kind_list
 from kesher.network.services import (
@@ -40,6 +41,7 @@ from kesher.people.services import (
     person_create,
     person_update,
 )
+from kesher.relationships.services import referral_create, rhythm_set, tie_strength_recompute
 from kesher.workspaces.models import Membership, Role, Workspace
 from kesher.workspaces.selectors import membership_get
 from kesher.workspaces.services import invitation_accept, invitation_create, workspace_create
@@ -220,4 +222,28 @@ def demo_load(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) ->
                 tags=spec.get("tags", []),
                 status=spec.get("status", NeedOfferStatus.OPEN),
             )
+    for spec in data["referrals"]:
+        referral_create(
+            workspace=workspace,
+            referrer=people[spec["referrer"]],
+            referred=people[spec["referred"]],
+            to_member=owner,
+            date=today - dt.timedelta(days=spec["days_ago"]),
+            for_what=spec["for_what"],
+            outcome=spec["outcome"],
+            value=spec["value"],
+        )
+    for spec in data["rhythms"]:
+        rhythm_set(
+            workspace=workspace,
+            user=owner,
+            every=spec["every"],
+            days=spec.get("days"),
+            person=people[spec["person"]] if "person" in spec else None,
+            tie_kind=kinds[spec["tie_kind"]] if "tie_kind" in spec else None,
+        )
+    # Every tie scored as of the same moment (each was scored as it was logged too).
+    tie_strength_recompute(workspace=workspace)
+    # Today opens on the suggested introductions (Avi and Dror, the jeep) straight away.
+    suggestions_recompute(workspace=workspace)
     return DemoResult(workspace=workspace, user=owner, created=True)

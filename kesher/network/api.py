@@ -6,14 +6,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING, Annotated, Any, Self
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any, Self, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 from pydantic import AwareDatetime, Field, StringConstraints
 
 from kesher.api.auth import ApiRequest
+from kesher.api.crud import Getter, Resource, crud_endpoints
 from kesher.api.errors import error_responses, payload_ref, payload_ref_optional
 from kesher.api.pagination import Page, PageParams, paginate
 from kesher.api.schemas import (
@@ -29,7 +31,6 @@ from kesher.api.schemas import (
     partial_schema,
     ref,
 )
-from kesher.core.exceptions import ConflictError
 from kesher.network import selectors, services
 from kesher.network.models import Interaction, Need, NeedOfferStatus, Offer, Tie, TieKind
 from kesher.people import selectors as people_selectors
@@ -111,11 +112,7 @@ def tie_kind_patch(request: ApiRequest, kind_id: uuid.UUID, payload: TieKindIn) 
 )
 def tie_kind_delete(request: ApiRequest, kind_id: uuid.UUID) -> Status[None]:
     kind = selectors.tie_kind_get(workspace=request.auth.workspace, public_id=kind_id)
-    try:
-        services.tie_kind_delete(kind=kind)
-    except ValidationError as exc:
-        # The only refusal is "still in use": a conflict with the ties, not bad input.
-        raise ConflictError(" ".join(exc.messages), code="in_use") from exc
+    services.tie_kind_delete(kind=kind)
     return Status(204, None)
 
 
@@ -503,150 +500,98 @@ else:
     OfferPatch = partial_schema(OfferChangeIn)
 
 
+NeedOrOffer = TypeVar("NeedOrOffer", Need, Offer)
+
+
 class NeedOfferFilters(Schema):
     person: uuid.UUID | None = None
     status: NeedOfferStatus | None = None
 
 
-def _need_offer_values(item: Need | Offer, values: dict[str, Any]) -> dict[str, Any]:
-    merged: dict[str, Any] = {
+def _need_offer_stored(item: Need | Offer) -> dict[str, Any]:
+    return {
         "text": item.text,
         "tags": [t.name for t in item.tags.all()],
         "status": item.status,
         "expires_on": item.expires_on,
     }
-    merged.update(values)
-    return merged
 
 
-@router.get("/needs", response={200: Page[NeedOut], **LIST_ERRORS}, tags=["needs"])
-def need_list(
-    request: ApiRequest, filters: Query[NeedOfferFilters], page: Query[PageParams]
-) -> Page[NeedOut]:
-    needs = selectors.need_list(
-        workspace=request.auth.workspace,
-        person=_person(request, "person", filters.person),
-        status=filters.status,
+def _need_offer_endpoints(
+    name: str,
+    out: type[NeedOut],
+    payload: type[NeedIn],
+    change: type[NeedChangeIn],
+    patch: type[Schema],
+    get: Getter[NeedOrOffer],
+    items: Callable[..., QuerySet[NeedOrOffer]],
+    create: Callable[..., NeedOrOffer],
+    update: Callable[..., object],
+    delete: Callable[..., object],
+) -> None:
+    """Needs and offers take the same calls, to services and selectors of their own."""
+
+    def items_of(request: ApiRequest, filters: NeedOfferFilters) -> QuerySet[NeedOrOffer]:
+        person = _person(request, "person", filters.person)
+        return items(workspace=request.auth.workspace, person=person, status=filters.status)
+
+    def create_from(request: ApiRequest, data: NeedIn) -> NeedOrOffer:
+        person = payload_ref(
+            "person",
+            people_selectors.person_get,
+            workspace=request.auth.workspace,
+            public_id=data.person,
+        )
+        return create(person=person, **data.model_dump(exclude={"person"}))
+
+    crud_endpoints(
+        router,
+        __name__,
+        Resource(
+            name=name,
+            path=f"/{name}s",
+            tag=f"{name}s",
+            out=out,
+            build=out.of,
+            payload=payload,
+            change=change,
+            patch=patch,
+            get=get,
+            items=items_of,
+            create=create_from,
+            update=lambda item, values: update(**{name: item}, **values),
+            current=_need_offer_stored,
+            delete=lambda item: delete(**{name: item}),
+            filters=NeedOfferFilters,
+            reread=True,
+        ),
     )
-    return paginate(needs, page, NeedOut.of)
 
 
-@router.post("/needs", response={201: NeedOut, **CREATE_ERRORS}, tags=["needs"])
-def need_create(request: ApiRequest, payload: NeedIn) -> Status[NeedOut]:
-    person = payload_ref(
-        "person",
-        people_selectors.person_get,
-        workspace=request.auth.workspace,
-        public_id=payload.person,
-    )
-    need = services.need_create(
-        person=person,
-        text=payload.text,
-        tags=payload.tags,
-        status=payload.status,
-        expires_on=payload.expires_on,
-    )
-    workspace = request.auth.workspace
-    return Status(
-        201, NeedOut.of(selectors.need_get(workspace=workspace, public_id=need.public_id))
-    )
-
-
-@router.get("/needs/{need_id}", response={200: NeedOut, **READ_ERRORS}, tags=["needs"])
-def need_get(request: ApiRequest, need_id: uuid.UUID) -> NeedOut:
-    return NeedOut.of(selectors.need_get(workspace=request.auth.workspace, public_id=need_id))
-
-
-def _need_update(request: ApiRequest, need_id: uuid.UUID, values: dict[str, Any]) -> NeedOut:
-    workspace = request.auth.workspace
-    need = selectors.need_get(workspace=workspace, public_id=need_id)
-    services.need_update(need=need, **_need_offer_values(need, values))
-    return NeedOut.of(selectors.need_get(workspace=workspace, public_id=need_id))
-
-
-@router.put("/needs/{need_id}", response={200: NeedOut, **WRITE_ERRORS}, tags=["needs"])
-def need_replace(request: ApiRequest, need_id: uuid.UUID, payload: NeedChangeIn) -> NeedOut:
-    return _need_update(request, need_id, payload.model_dump())
-
-
-@router.patch("/needs/{need_id}", response={200: NeedOut, **WRITE_ERRORS}, tags=["needs"])
-def need_patch(request: ApiRequest, need_id: uuid.UUID, payload: NeedPatch) -> NeedOut:
-    return _need_update(request, need_id, payload.model_dump(include=payload.model_fields_set))
-
-
-@router.delete(
-    "/needs/{need_id}", response={204: None, **error_responses(403, 404)}, tags=["needs"]
+_need_offer_endpoints(
+    "need",
+    NeedOut,
+    NeedIn,
+    NeedChangeIn,
+    NeedPatch,
+    selectors.need_get,
+    selectors.need_list,
+    services.need_create,
+    services.need_update,
+    services.need_delete,
 )
-def need_delete(request: ApiRequest, need_id: uuid.UUID) -> Status[None]:
-    services.need_delete(
-        need=selectors.need_get(workspace=request.auth.workspace, public_id=need_id)
-    )
-    return Status(204, None)
-
-
-@router.get("/offers", response={200: Page[OfferOut], **LIST_ERRORS}, tags=["offers"])
-def offer_list(
-    request: ApiRequest, filters: Query[NeedOfferFilters], page: Query[PageParams]
-) -> Page[OfferOut]:
-    offers = selectors.offer_list(
-        workspace=request.auth.workspace,
-        person=_person(request, "person", filters.person),
-        status=filters.status,
-    )
-    return paginate(offers, page, OfferOut.of)
-
-
-@router.post("/offers", response={201: OfferOut, **CREATE_ERRORS}, tags=["offers"])
-def offer_create(request: ApiRequest, payload: OfferIn) -> Status[OfferOut]:
-    person = payload_ref(
-        "person",
-        people_selectors.person_get,
-        workspace=request.auth.workspace,
-        public_id=payload.person,
-    )
-    offer = services.offer_create(
-        person=person,
-        text=payload.text,
-        tags=payload.tags,
-        status=payload.status,
-        expires_on=payload.expires_on,
-    )
-    workspace = request.auth.workspace
-    return Status(
-        201, OfferOut.of(selectors.offer_get(workspace=workspace, public_id=offer.public_id))
-    )
-
-
-@router.get("/offers/{offer_id}", response={200: OfferOut, **READ_ERRORS}, tags=["offers"])
-def offer_get(request: ApiRequest, offer_id: uuid.UUID) -> OfferOut:
-    return OfferOut.of(selectors.offer_get(workspace=request.auth.workspace, public_id=offer_id))
-
-
-def _offer_update(request: ApiRequest, offer_id: uuid.UUID, values: dict[str, Any]) -> OfferOut:
-    workspace = request.auth.workspace
-    offer = selectors.offer_get(workspace=workspace, public_id=offer_id)
-    services.offer_update(offer=offer, **_need_offer_values(offer, values))
-    return OfferOut.of(selectors.offer_get(workspace=workspace, public_id=offer_id))
-
-
-@router.put("/offers/{offer_id}", response={200: OfferOut, **WRITE_ERRORS}, tags=["offers"])
-def offer_replace(request: ApiRequest, offer_id: uuid.UUID, payload: OfferChangeIn) -> OfferOut:
-    return _offer_update(request, offer_id, payload.model_dump())
-
-
-@router.patch("/offers/{offer_id}", response={200: OfferOut, **WRITE_ERRORS}, tags=["offers"])
-def offer_patch(request: ApiRequest, offer_id: uuid.UUID, payload: OfferPatch) -> OfferOut:
-    return _offer_update(request, offer_id, payload.model_dump(include=payload.model_fields_set))
-
-
-@router.delete(
-    "/offers/{offer_id}", response={204: None, **error_responses(403, 404)}, tags=["offers"]
+_need_offer_endpoints(
+    "offer",
+    OfferOut,
+    OfferIn,
+    OfferChangeIn,
+    OfferPatch,
+    selectors.offer_get,
+    selectors.offer_list,
+    services.offer_create,
+    services.offer_update,
+    services.offer_delete,
 )
-def offer_delete(request: ApiRequest, offer_id: uuid.UUID) -> Status[None]:
-    services.offer_delete(
-        offer=selectors.offer_get(workspace=request.auth.workspace, public_id=offer_id)
-    )
-    return Status(204, None)
 
 
 # Quick capture

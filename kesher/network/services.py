@@ -10,9 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kesher.accounts.models import User
+from kesher.core.exceptions import ConflictError
 from kesher.core.validation import clean_name, clean_text
+from kesher.introductions.matchmaking import suggestions_refresh_for
 from kesher.network.models import (
     Interaction,
     Need,
@@ -23,6 +26,8 @@ from kesher.network.models import (
 )
 from kesher.people.models import Event, Person
 from kesher.people.services import PersonData, person_create, tags_resolve
+from kesher.relationships import selectors as relationship_selectors
+from kesher.relationships import services as relationship_services
 from kesher.search import services as search_services
 from kesher.workspaces.models import Workspace
 
@@ -69,10 +74,17 @@ def tie_kind_rename(*, kind: TieKind, name: str) -> TieKind:
 
 @transaction.atomic
 def tie_kind_delete(*, kind: TieKind) -> None:
-    if kind.ties.exists():
-        raise ValidationError(
-            _("This kind is used by %(count)d ties: change their kind first.")
-            % {"count": kind.ties.count()}
+    """Delete a kind no tie uses; ConflictError (code "in_use") while some do."""
+    count = kind.ties.count()
+    if count:
+        raise ConflictError(
+            ngettext(
+                "This kind is used by %(count)d tie: change its kind first.",
+                "This kind is used by %(count)d ties: change their kind first.",
+                count,
+            )
+            % {"count": count},
+            code="in_use",
         )
     kind.delete()
 
@@ -114,6 +126,8 @@ def tie_create(
         raise ValidationError(
             {"kind": [_("These two people already have a tie of this kind.")]}
         ) from exc
+    relationship_services.tie_strength_refresh(workspace=tie.workspace, tie_ids=[tie.pk])
+    tie.refresh_from_db(fields=["strength"])
     return tie
 
 
@@ -139,12 +153,16 @@ def tie_update(
         raise ValidationError(
             {"kind": [_("These two people already have a tie of this kind.")]}
         ) from exc
+    relationship_services.tie_strength_refresh(workspace=tie.workspace, tie_ids=[tie.pk])
+    tie.refresh_from_db(fields=["strength"])
     return tie
 
 
 @transaction.atomic
 def tie_delete(*, tie: Tie) -> None:
+    workspace = tie.workspace
     tie.delete()
+    relationship_services.graph_changed(workspace=workspace)
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,12 +230,14 @@ def interaction_log(
     )
     interaction.participants.set(data.participants)
     search_services.search_index_interaction(interaction=interaction)
+    relationship_services.tie_strength_refresh_for_interaction(interaction=interaction)
     return interaction
 
 
 @transaction.atomic
 def interaction_update(*, interaction: Interaction, data: InteractionData) -> Interaction:
     summary = _validate_interaction(interaction.workspace, data)
+    previous_ties = relationship_selectors.interaction_tie_ids(interaction=interaction)
     interaction.occurred_at = data.occurred_at
     interaction.channel = data.channel
     interaction.summary = summary
@@ -228,13 +248,19 @@ def interaction_update(*, interaction: Interaction, data: InteractionData) -> In
     interaction.save()
     interaction.participants.set(data.participants)
     search_services.search_index_interaction(interaction=interaction)
+    relationship_services.tie_strength_refresh_for_interaction(
+        interaction=interaction, previous_tie_ids=previous_ties
+    )
     return interaction
 
 
 @transaction.atomic
 def interaction_delete(*, interaction: Interaction) -> None:
     search_services.search_remove(kind="note", object_id=interaction.public_id)
+    ties = relationship_selectors.interaction_tie_ids(interaction=interaction)
+    workspace = interaction.workspace
     interaction.delete()
+    relationship_services.tie_strength_refresh(workspace=workspace, tie_ids=ties)
 
 
 def _validate_need_offer(text: str, status: str, expires_on: dt.date | None) -> str:
@@ -269,6 +295,7 @@ def need_create(
     )
     need.tags.set(tags_resolve(workspace=person.workspace, names=tags))
     search_services.search_index_need(need=need)
+    suggestions_refresh_for(need=need)
     return need
 
 
@@ -287,6 +314,7 @@ def need_update(
     need.save()
     need.tags.set(tags_resolve(workspace=need.workspace, names=tags))
     search_services.search_index_need(need=need)
+    suggestions_refresh_for(need=need)
     return need
 
 
@@ -315,6 +343,7 @@ def offer_create(
     )
     offer.tags.set(tags_resolve(workspace=person.workspace, names=tags))
     search_services.search_index_offer(offer=offer)
+    suggestions_refresh_for(offer=offer)
     return offer
 
 
@@ -333,6 +362,7 @@ def offer_update(
     offer.save()
     offer.tags.set(tags_resolve(workspace=offer.workspace, names=tags))
     search_services.search_index_offer(offer=offer)
+    suggestions_refresh_for(offer=offer)
     return offer
 
 

@@ -19,13 +19,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kesher.core.forms import add_service_errors
 from kesher.core.views import workspace_view
 from kesher.network import selectors, services
 from kesher.network.forms import InteractionForm, NeedOfferForm, StatusForm, TieForm
 from kesher.network.models import Interaction, Need, Offer, Tie
 from kesher.network.services import InteractionData
 from kesher.people import selectors as people_selectors
-from kesher.people.forms import add_service_errors
 from kesher.people.models import Person
 from kesher.people.views import (
     Section,

@@ -12,6 +12,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from kesher.api.auth import ApiRequest
+from kesher.api.crud import Resource, crud_endpoints
 from kesher.api.errors import error_responses, payload_ref, payload_ref_optional
 from kesher.api.pagination import Page, PageParams, paginate
 from kesher.api.schemas import (
@@ -37,6 +38,7 @@ READ_ERRORS = error_responses(404)
 WRITE_ERRORS = error_responses(400, 403, 404, 422)
 LIST_ERRORS = error_responses(422)
 CREATE_ERRORS = error_responses(400, 403, 422)
+DELETE_ERRORS = error_responses(403, 404)
 
 
 # People
@@ -309,72 +311,6 @@ else:
     OrganizationPatch = partial_schema(OrganizationIn)
 
 
-@router.get(
-    "/organizations",
-    response={200: Page[OrganizationOut], **LIST_ERRORS},
-    tags=["organizations"],
-)
-def organization_list(request: ApiRequest, page: Query[PageParams]) -> Page[OrganizationOut]:
-    return paginate(
-        selectors.organization_list(workspace=request.auth.workspace), page, OrganizationOut.of
-    )
-
-
-@router.post(
-    "/organizations", response={201: OrganizationOut, **CREATE_ERRORS}, tags=["organizations"]
-)
-def organization_create(request: ApiRequest, payload: OrganizationIn) -> Status[OrganizationOut]:
-    org = services.organization_create(
-        workspace=request.auth.workspace,
-        name=payload.name,
-        website=payload.website,
-        notes=payload.notes,
-    )
-    return Status(201, OrganizationOut.of(org))
-
-
-@router.get(
-    "/organizations/{organization_id}",
-    response={200: OrganizationOut, **READ_ERRORS},
-    tags=["organizations"],
-)
-def organization_get(request: ApiRequest, organization_id: uuid.UUID) -> OrganizationOut:
-    org = selectors.organization_get(workspace=request.auth.workspace, public_id=organization_id)
-    return OrganizationOut.of(org)
-
-
-def _organization_update(
-    request: ApiRequest, organization_id: uuid.UUID, values: dict[str, Any]
-) -> OrganizationOut:
-    org = selectors.organization_get(workspace=request.auth.workspace, public_id=organization_id)
-    merged = {"name": org.name, "website": org.website, "notes": org.notes}
-    merged.update(values)
-    return OrganizationOut.of(services.organization_update(organization=org, **merged))
-
-
-@router.put(
-    "/organizations/{organization_id}",
-    response={200: OrganizationOut, **WRITE_ERRORS},
-    tags=["organizations"],
-)
-def organization_replace(
-    request: ApiRequest, organization_id: uuid.UUID, payload: OrganizationIn
-) -> OrganizationOut:
-    return _organization_update(request, organization_id, payload.model_dump())
-
-
-@router.patch(
-    "/organizations/{organization_id}",
-    response={200: OrganizationOut, **WRITE_ERRORS},
-    tags=["organizations"],
-)
-def organization_patch(
-    request: ApiRequest, organization_id: uuid.UUID, payload: OrganizationPatch
-) -> OrganizationOut:
-    values = payload.model_dump(include=payload.model_fields_set)
-    return _organization_update(request, organization_id, values)
-
-
 # Groups
 
 
@@ -405,41 +341,6 @@ if TYPE_CHECKING:
     GroupPatch = GroupIn
 else:
     GroupPatch = partial_schema(GroupIn)
-
-
-@router.get("/groups", response={200: Page[GroupOut], **LIST_ERRORS}, tags=["groups"])
-def group_list(request: ApiRequest, page: Query[PageParams]) -> Page[GroupOut]:
-    return paginate(selectors.group_list(workspace=request.auth.workspace), page, GroupOut.of)
-
-
-@router.post("/groups", response={201: GroupOut, **CREATE_ERRORS}, tags=["groups"])
-def group_create(request: ApiRequest, payload: GroupIn) -> Status[GroupOut]:
-    group = services.group_create(
-        workspace=request.auth.workspace, name=payload.name, description=payload.description
-    )
-    return Status(201, GroupOut.of(group))
-
-
-@router.get("/groups/{group_id}", response={200: GroupOut, **READ_ERRORS}, tags=["groups"])
-def group_get(request: ApiRequest, group_id: uuid.UUID) -> GroupOut:
-    return GroupOut.of(selectors.group_get(workspace=request.auth.workspace, public_id=group_id))
-
-
-def _group_update(request: ApiRequest, group_id: uuid.UUID, values: dict[str, Any]) -> GroupOut:
-    group = selectors.group_get(workspace=request.auth.workspace, public_id=group_id)
-    merged = {"name": group.name, "description": group.description}
-    merged.update(values)
-    return GroupOut.of(services.group_update(group=group, **merged))
-
-
-@router.put("/groups/{group_id}", response={200: GroupOut, **WRITE_ERRORS}, tags=["groups"])
-def group_replace(request: ApiRequest, group_id: uuid.UUID, payload: GroupIn) -> GroupOut:
-    return _group_update(request, group_id, payload.model_dump())
-
-
-@router.patch("/groups/{group_id}", response={200: GroupOut, **WRITE_ERRORS}, tags=["groups"])
-def group_patch(request: ApiRequest, group_id: uuid.UUID, payload: GroupPatch) -> GroupOut:
-    return _group_update(request, group_id, payload.model_dump(include=payload.model_fields_set))
 
 
 # Events
@@ -480,48 +381,77 @@ else:
     EventPatch = partial_schema(EventIn)
 
 
-@router.get("/events", response={200: Page[EventOut], **LIST_ERRORS}, tags=["events"])
-def event_list(request: ApiRequest, page: Query[PageParams]) -> Page[EventOut]:
-    return paginate(selectors.event_list(workspace=request.auth.workspace), page, EventOut.of)
-
-
-@router.post("/events", response={201: EventOut, **CREATE_ERRORS}, tags=["events"])
-def event_create(request: ApiRequest, payload: EventIn) -> Status[EventOut]:
-    event = services.event_create(
-        workspace=request.auth.workspace,
-        name=payload.name,
-        date=payload.date,
-        location=payload.location,
-        notes=payload.notes,
-    )
-    return Status(201, EventOut.of(event))
-
-
-@router.get("/events/{event_id}", response={200: EventOut, **READ_ERRORS}, tags=["events"])
-def event_get(request: ApiRequest, event_id: uuid.UUID) -> EventOut:
-    return EventOut.of(selectors.event_get(workspace=request.auth.workspace, public_id=event_id))
-
-
-def _event_update(request: ApiRequest, event_id: uuid.UUID, values: dict[str, Any]) -> EventOut:
-    event = selectors.event_get(workspace=request.auth.workspace, public_id=event_id)
-    merged: dict[str, Any] = {
-        "name": event.name,
-        "date": event.date,
-        "location": event.location,
-        "notes": event.notes,
-    }
-    merged.update(values)
-    return EventOut.of(services.event_update(event=event, **merged))
-
-
-@router.put("/events/{event_id}", response={200: EventOut, **WRITE_ERRORS}, tags=["events"])
-def event_replace(request: ApiRequest, event_id: uuid.UUID, payload: EventIn) -> EventOut:
-    return _event_update(request, event_id, payload.model_dump())
-
-
-@router.patch("/events/{event_id}", response={200: EventOut, **WRITE_ERRORS}, tags=["events"])
-def event_patch(request: ApiRequest, event_id: uuid.UUID, payload: EventPatch) -> EventOut:
-    return _event_update(request, event_id, payload.model_dump(include=payload.model_fields_set))
+crud_endpoints(
+    router,
+    __name__,
+    Resource(
+        name="organization",
+        path="/organizations",
+        tag="organizations",
+        out=OrganizationOut,
+        build=OrganizationOut.of,
+        payload=OrganizationIn,
+        change=OrganizationIn,
+        patch=OrganizationPatch,
+        get=selectors.organization_get,
+        items=lambda request, _: selectors.organization_list(workspace=request.auth.workspace),
+        create=lambda request, payload: services.organization_create(
+            workspace=request.auth.workspace, **payload.model_dump()
+        ),
+        update=lambda org, values: services.organization_update(organization=org, **values),
+        delete=lambda org: services.organization_delete(organization=org),
+        summaries={
+            "delete": "Delete an organisation; the people who work there are kept, without it"
+        },
+    ),
+)
+crud_endpoints(
+    router,
+    __name__,
+    Resource(
+        name="group",
+        path="/groups",
+        tag="groups",
+        out=GroupOut,
+        build=GroupOut.of,
+        payload=GroupIn,
+        change=GroupIn,
+        patch=GroupPatch,
+        get=selectors.group_get,
+        items=lambda request, _: selectors.group_list(workspace=request.auth.workspace),
+        create=lambda request, payload: services.group_create(
+            workspace=request.auth.workspace, **payload.model_dump()
+        ),
+        update=lambda group, values: services.group_update(group=group, **values),
+        delete=lambda group: services.group_delete(group=group),
+        summaries={"delete": "Delete a group; its members are kept"},
+    ),
+)
+crud_endpoints(
+    router,
+    __name__,
+    Resource(
+        name="event",
+        path="/events",
+        tag="events",
+        out=EventOut,
+        build=EventOut.of,
+        payload=EventIn,
+        change=EventIn,
+        patch=EventPatch,
+        get=selectors.event_get,
+        items=lambda request, _: selectors.event_list(workspace=request.auth.workspace),
+        create=lambda request, payload: services.event_create(
+            workspace=request.auth.workspace, **payload.model_dump()
+        ),
+        update=lambda event, values: services.event_update(event=event, **values),
+        delete=lambda event: services.event_delete(event=event),
+        summaries={
+            "delete": "Delete an event; the people met there and its interactions are kept, "
+            "without it"
+        },
+    ),
+)
 
 
 # Tags

@@ -1,5 +1,5 @@
-"""Pages for organisations, groups and events: list, add, edit, and a page per record listing
-the people linked to it (who work there, the members, who was met there).
+"""Pages for organisations, groups and events: list, add, edit, delete, and a page per record
+listing the people linked to it (who work there, the members, who was met there).
 
 The three kinds work alike, so each page is built once from a `DirectoryKind` describing the
 kind's selectors, services, form and wording.
@@ -19,13 +19,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_stubs_ext import StrOrPromise
 
+from kesher.core.forms import add_service_errors
 from kesher.core.views import get_or_404, paginate, workspace_view
 from kesher.people import selectors, services
 from kesher.people.directory_forms import EventForm, GroupForm, OrganizationForm
-from kesher.people.forms import add_service_errors
 from kesher.people.models import Event, Group, Organization, Person
 from kesher.workspaces.models import Workspace
 
@@ -39,6 +39,7 @@ class DirectoryKind:
     get_selector: Callable[..., Record]
     create: Callable[..., Record]
     update: Callable[..., Record]
+    delete: Callable[..., None]
     form: type[forms.Form]
     initial: Callable[[Any], dict[str, object]]
     people: Callable[[Workspace, Any], QuerySet[Person]]
@@ -47,6 +48,8 @@ class DirectoryKind:
     edit_title: StrOrPromise
     people_title: StrOrPromise
     saved: StrOrPromise
+    delete_confirm: StrOrPromise
+    deleted: StrOrPromise
 
     def url(self, action: str) -> str:
         return f"directory:{self.key}_{action}"
@@ -68,6 +71,10 @@ class DirectoryKind:
     def url_edit(self) -> str:
         return self.url("edit")
 
+    @property
+    def url_delete(self) -> str:
+        return self.url("delete")
+
 
 ORGANIZATION = DirectoryKind(
     key="organization",
@@ -75,6 +82,7 @@ ORGANIZATION = DirectoryKind(
     get_selector=selectors.organization_get,
     create=services.organization_create,
     update=services.organization_update,
+    delete=services.organization_delete,
     form=OrganizationForm,
     initial=OrganizationForm.initial_for,
     people=lambda workspace, record: selectors.person_list(
@@ -85,6 +93,8 @@ ORGANIZATION = DirectoryKind(
     edit_title=_("Edit organisation"),
     people_title=_("People who work there"),
     saved=_("Organisation “%(name)s” saved."),
+    delete_confirm=_("Delete this organisation? The people who work there are kept, without it."),
+    deleted=_("Organisation “%(name)s” deleted; the people who worked there are kept."),
 )
 GROUP = DirectoryKind(
     key="group",
@@ -92,6 +102,7 @@ GROUP = DirectoryKind(
     get_selector=selectors.group_get,
     create=services.group_create,
     update=services.group_update,
+    delete=services.group_delete,
     form=GroupForm,
     initial=GroupForm.initial_for,
     people=lambda workspace, record: selectors.person_list(workspace=workspace, group=record),
@@ -100,6 +111,8 @@ GROUP = DirectoryKind(
     edit_title=_("Edit group"),
     people_title=_("Members"),
     saved=_("Group “%(name)s” saved."),
+    delete_confirm=_("Delete this group? Its members are kept, in their other groups."),
+    deleted=_("Group “%(name)s” deleted; its members are kept."),
 )
 EVENT = DirectoryKind(
     key="event",
@@ -107,6 +120,7 @@ EVENT = DirectoryKind(
     get_selector=selectors.event_get,
     create=services.event_create,
     update=services.event_update,
+    delete=services.event_delete,
     form=EventForm,
     initial=EventForm.initial_for,
     people=lambda workspace, record: selectors.person_list(workspace=workspace, event=record),
@@ -115,6 +129,10 @@ EVENT = DirectoryKind(
     edit_title=_("Edit event"),
     people_title=_("People met there"),
     saved=_("Event “%(name)s” saved."),
+    delete_confirm=_(
+        "Delete this event? The people met there and the interactions logged at it are kept."
+    ),
+    deleted=_("Event “%(name)s” deleted; the people met there are kept."),
 )
 
 
@@ -180,15 +198,33 @@ def form_view(kind: DirectoryKind, *, editing: bool) -> Callable[..., HttpRespon
     return view
 
 
+def delete_view(kind: DirectoryKind) -> Callable[..., HttpResponse]:
+    """Delete one record (anyone who may edit it may); the people linked to it stay."""
+
+    @workspace_view
+    @require_POST
+    def view(request: HttpRequest, workspace: Workspace, public_id: uuid.UUID) -> HttpResponse:
+        record = get_or_404(kind.get_selector, workspace=workspace, public_id=public_id)
+        name = record.name
+        kind.delete(**{kind.key: record})
+        messages.success(request, str(kind.deleted) % {"name": name})
+        return redirect(kind.url("list"))
+
+    return view
+
+
 organization_list = list_view(ORGANIZATION)
 organization_detail = detail_view(ORGANIZATION)
 organization_create = form_view(ORGANIZATION, editing=False)
 organization_edit = form_view(ORGANIZATION, editing=True)
+organization_delete = delete_view(ORGANIZATION)
 group_list = list_view(GROUP)
 group_detail = detail_view(GROUP)
 group_create = form_view(GROUP, editing=False)
 group_edit = form_view(GROUP, editing=True)
+group_delete = delete_view(GROUP)
 event_list = list_view(EVENT)
 event_detail = detail_view(EVENT)
 event_create = form_view(EVENT, editing=False)
 event_edit = form_view(EVENT, editing=True)
+event_delete = delete_view(EVENT)

@@ -1,10 +1,9 @@
 """Forms for the people pages. They parse what the browser sends; the services validate and
-write, and their errors are put back on the form with `add_service_errors`."""
+write, and their errors are put back on the form with `kesher.core.forms.add_service_errors`."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -28,19 +27,6 @@ _LIST_SEPARATORS = re.compile(r"[\n\r,;]+")
 def split_list(text: str) -> list[str]:
     """Values typed one per line or separated by commas (emails, phones, tags)."""
     return [part.strip() for part in _LIST_SEPARATORS.split(text or "") if part.strip()]
-
-
-def add_service_errors(
-    form: forms.Form, exc: ValidationError, *, rename: Mapping[str, str] | None = None
-) -> None:
-    """Show a service's ValidationError on the form: on the field it names when the form has
-    that field (after `rename`), otherwise at the top of the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for key, messages in exc.message_dict.items():
-        field = (rename or {}).get(key, key)
-        form.add_error(field if field in form.fields else None, messages)
 
 
 def date_input() -> forms.DateInput:
@@ -229,7 +215,8 @@ class PersonForm(PickerForm):
     def organization_suggestions(self) -> list[str]:
         return [org.name for org in selectors.organization_list(workspace=self.workspace)[:500]]
 
-    def person_data(self, organization: Organization | None) -> PersonData:
+    def person_data(self) -> PersonData:
+        """The person as sent; the organisation is sent by name, for the service to find."""
         data = self.cleaned_data
         met_at: Event | None = data["met_at"]
         referred_by: Person | None = data["referred_by"]
@@ -246,7 +233,6 @@ class PersonForm(PickerForm):
             name_alt=data["name_alt"],
             emails=split_list(data["emails"]),
             phones=split_list(data["phones"]),
-            organization=organization,
             title=data["title"],
             language=data["language"],
             interests=split_list(data["interests"]),

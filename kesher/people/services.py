@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from kesher.people.models import (
     Tag,
 )
 from kesher.search import services as search_services
+from kesher.search.models import SearchDocument
 from kesher.workspaces.models import Workspace
 
 
@@ -137,8 +139,25 @@ def _set_contacts(person: Person, emails: list[str], phones: list[str]) -> None:
     )
 
 
+def _with_organization(
+    workspace: Workspace, data: PersonData, organization_name: str | None
+) -> PersonData:
+    """`data` with its organisation found by name, or added if new, when a name is given (as
+    typed in the person form). Inside the person's transaction: it is added only if the person
+    is saved too."""
+    if organization_name is None:
+        return data
+    organization = organization_get_or_create(workspace=workspace, name=organization_name)
+    return dataclasses.replace(data, organization=organization)
+
+
 @transaction.atomic
-def person_create(*, workspace: Workspace, data: PersonData) -> Person:
+def person_create(
+    *, workspace: Workspace, data: PersonData, organization_name: str | None = None
+) -> Person:
+    """A new person. `organization_name`, when given, takes the place of `data.organization`:
+    the workspace's organisation of that name (any case), added if there is none; "" for none."""
+    data = _with_organization(workspace, data, organization_name)
     cleaned = _validated(workspace, data)
     person = Person(workspace=workspace)
     _apply(person, data, cleaned)
@@ -151,9 +170,13 @@ def person_create(*, workspace: Workspace, data: PersonData) -> Person:
 
 
 @transaction.atomic
-def person_update(*, person: Person, data: PersonData) -> Person:
+def person_update(
+    *, person: Person, data: PersonData, organization_name: str | None = None
+) -> Person:
+    """Replace the person's fields with `data`; `organization_name` as in person_create."""
     if data.referred_by is not None and data.referred_by.pk == person.pk:
         raise ValidationError({"referred_by": [_("A person cannot be referred by themselves.")]})
+    data = _with_organization(person.workspace, data, organization_name)
     cleaned = _validated(person.workspace, data)
     _apply(person, data, cleaned)
     person.save()
@@ -213,6 +236,27 @@ def organization_get_or_create(*, workspace: Workspace, name: str) -> Organizati
 
 
 @transaction.atomic
+def organization_delete(*, organization: Organization) -> None:
+    """Delete an organisation. Its people stay, without an organisation: their `updated_at`
+    moves (API clients syncing by it see the change) and search forgets the name on them."""
+    people = list(
+        Person.objects.filter(organization=organization).prefetch_related(
+            "emails", "phones", "interests"
+        )
+    )
+    Person.objects.filter(organization=organization).update(
+        organization=None, updated_at=timezone.now()
+    )
+    search_services.search_remove(
+        kind=SearchDocument.Kind.ORGANIZATION, object_id=organization.public_id
+    )
+    organization.delete()
+    for person in people:
+        person.organization = None
+        search_services.search_index_person(person=person)
+
+
+@transaction.atomic
 def group_create(*, workspace: Workspace, name: str, description: str = "") -> Group:
     return group_update(group=Group(workspace=workspace), name=name, description=description)
 
@@ -223,6 +267,13 @@ def group_update(*, group: Group, name: str, description: str = "") -> Group:
     group.description = clean_text(description, field="description")
     group.save()
     return group
+
+
+@transaction.atomic
+def group_delete(*, group: Group) -> None:
+    """Delete a group. Its members stay, in their other groups; their `updated_at` moves."""
+    Person.objects.filter(groups=group).update(updated_at=timezone.now())
+    group.delete()
 
 
 @transaction.atomic
@@ -249,3 +300,13 @@ def event_update(
     event.notes = clean_text(notes, field="notes")
     event.save()
     return event
+
+
+@transaction.atomic
+def event_delete(*, event: Event) -> None:
+    """Delete an event. The people met there and the interactions logged at it stay, without
+    the event; their `updated_at` moves."""
+    now = timezone.now()
+    Person.objects.filter(met_at=event).update(met_at=None, updated_at=now)
+    event.interactions.update(event=None, updated_at=now)
+    event.delete()

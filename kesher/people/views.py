@@ -13,16 +13,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kesher.core.exceptions import NotFoundError
+from kesher.core.forms import add_service_errors
 from kesher.core.views import paginate, workspace_view
+from kesher.introductions import selectors as introduction_selectors
 from kesher.network import selectors as network_selectors
 from kesher.network import services as network_services
 from kesher.network.models import Interaction, Need, NeedOfferStatus, Offer, Tie
@@ -32,7 +34,6 @@ from kesher.people.forms import (
     PersonFilterForm,
     PersonForm,
     QuickCaptureForm,
-    add_service_errors,
 )
 from kesher.people.models import Person
 from kesher.search import selectors as search_selectors
@@ -40,6 +41,7 @@ from kesher.search.models import SearchDocument
 from kesher.workspaces.models import Workspace
 
 TIMELINE_PAGE_SIZE = 30
+PERSON_SUGGESTIONS = 10
 
 
 def is_partial(request: HttpRequest) -> bool:
@@ -219,7 +221,7 @@ def person_list(request: HttpRequest, workspace: Workspace) -> HttpResponse:
         chosen[param] = obj
         active.append(ActiveFilter(param=param, label=str(label), value=str(obj)))
     people = selectors.person_list(workspace=workspace, archived=archived, **chosen)
-    page = paginate(request, people)
+    page = paginate(request, people, count_limit=settings.KESHER_LIST_COUNT_LIMIT)
     context = {"page_obj": page, "archived": archived, "active_filters": active}
     template = "people/_list_results.html" if is_partial(request) else "people/list.html"
     return render(request, template, context)
@@ -243,21 +245,30 @@ def person_filters(request: HttpRequest, workspace: Workspace) -> HttpResponse:
 @workspace_view
 def person_detail(request: HttpRequest, workspace: Workspace, person_id: uuid.UUID) -> HttpResponse:
     person = selectors.person_get(workspace=workspace, public_id=person_id)
-    context = {"person": person, **person_sections(workspace=workspace, person=person)}
+    context = {
+        "person": person,
+        **person_sections(workspace=workspace, person=person),
+        # Their open suggested introductions (either side) and the introductions they are in.
+        "person_suggestions": list(
+            introduction_selectors.suggestion_list(
+                workspace=workspace, person=person, limit=PERSON_SUGGESTIONS
+            )
+        ),
+        "person_introductions": list(
+            introduction_selectors.introduction_list(workspace=workspace, person=person)
+        ),
+    }
     return render(request, "people/detail.html", context)
 
 
 def _save_person(form: PersonForm) -> Person | None:
+    data, organization = form.person_data(), form.cleaned_data["organization"]
     try:
-        # The organisation is found or added by name only if the person is saved too.
-        with transaction.atomic():
-            organization = services.organization_get_or_create(
-                workspace=form.workspace, name=form.cleaned_data["organization"]
+        if form.person is None:
+            return services.person_create(
+                workspace=form.workspace, data=data, organization_name=organization
             )
-            data = form.person_data(organization)
-            if form.person is None:
-                return services.person_create(workspace=form.workspace, data=data)
-            return services.person_update(person=form.person, data=data)
+        return services.person_update(person=form.person, data=data, organization_name=organization)
     except ValidationError as exc:
         add_service_errors(form, exc)
         return None

@@ -49,8 +49,9 @@ class SearchTerm(models.Model):
 
     workspace_id: int
     document_id: int
+    # No index of its own: searchterm_ws_term starts with the workspace.
     workspace = models.ForeignKey(
-        "workspaces.Workspace", on_delete=models.CASCADE, related_name="+"
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="terms")
     term = models.CharField(max_length=TERM_LENGTH)

@@ -7,6 +7,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 from pydantic import Field
 
 from kesher.api.auth import ApiRequest
@@ -112,3 +113,16 @@ class MemberOut(Schema):
 )
 def member_list(request: ApiRequest, page: Query[PageParams]) -> Page[MemberOut]:
     return paginate(selectors.membership_list(workspace=request.auth.workspace), page, MemberOut.of)
+
+
+@router.delete(
+    "/workspace/members/{user_id}",
+    response={204: None, **error_responses(403, 404, 409)},
+    tags=["workspace"],
+    summary="Remove a member (owner only; 409 for the only owner). They stay as a contact",
+)
+def member_remove(request: ApiRequest, user_id: uuid.UUID) -> Status[None]:
+    workspace = request.auth.workspace
+    membership = selectors.membership_get_by_user_id(workspace=workspace, user_id=user_id)
+    services.membership_remove(workspace=workspace, actor=request.auth.user, user=membership.user)
+    return Status(204, None)

@@ -3,12 +3,13 @@ from __future__ import annotations
 import uuid
 
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kesher.accounts.models import User
 from kesher.core.exceptions import NotFoundError, as_uuid
 from kesher.network.models import TieKind
-from kesher.workspaces.models import Membership, Workspace
+from kesher.workspaces.models import Invitation, Membership, Workspace
 
 
 def workspaces_for_user(*, user: User) -> QuerySet[Workspace]:
@@ -41,6 +42,42 @@ def membership_list(*, workspace: Workspace) -> QuerySet[Membership]:
         .select_related("user", "person")
         .order_by("created_at", "id")
     )
+
+
+def membership_get_by_user_id(*, workspace: Workspace, user_id: uuid.UUID | str) -> Membership:
+    """The membership of the user with this public id in this workspace, or NotFoundError."""
+    message = _("Member not found.")
+    membership = (
+        membership_list(workspace=workspace)
+        .filter(user__public_id=as_uuid(user_id, not_found=message))
+        .first()
+    )
+    if membership is None:
+        raise NotFoundError(message)
+    return membership
+
+
+def invitation_list_pending(*, workspace: Workspace) -> QuerySet[Invitation]:
+    """Invitations whose links still work (neither used nor expired), newest first."""
+    return (
+        Invitation.objects.filter(
+            workspace=workspace, accepted_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .select_related("created_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def invitation_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Invitation:
+    message = _("Invitation not found.")
+    invitation = (
+        Invitation.objects.select_related("workspace")
+        .filter(workspace=workspace, public_id=as_uuid(public_id, not_found=message))
+        .first()
+    )
+    if invitation is None:
+        raise NotFoundError(message)
+    return invitation
 
 
 def tie_kinds_with_usage(*, workspace: Workspace) -> QuerySet[TieKind]:

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kesher.accounts.models import User
+from kesher.accounts.models import ApiToken, User
 from kesher.accounts.services import token_digest
 from kesher.core.exceptions import ConflictError, NotFoundError, PermissionDeniedError
 from kesher.core.validation import clean_name
@@ -145,3 +145,42 @@ def invitation_accept(*, secret: str, user: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_by", "accepted_at", "updated_at"])
     return membership
+
+
+@transaction.atomic
+def membership_remove(*, workspace: Workspace, actor: User, user: User) -> None:
+    """Remove `user` from the workspace (the owner's decision; an owner may leave too). They
+    stay in the network as a contact; their API tokens for the workspace are revoked. The only
+    owner cannot be removed: the workspace would have no one to run it."""
+    require_role(workspace=workspace, user=actor, roles=(Role.OWNER,))
+    # Locked, so two owners removing each other at once cannot leave none.
+    owners = list(
+        Membership.objects.select_for_update().filter(workspace=workspace, role=Role.OWNER)
+    )
+    membership = Membership.objects.filter(workspace=workspace, user=user).first()
+    if membership is None:
+        raise NotFoundError(_("Member not found."))
+    if membership.role == Role.OWNER and len(owners) == 1:
+        raise ConflictError(
+            _(
+                "The workspace's only owner cannot be removed: invite another owner first, "
+                "and remove this one once they have joined."
+            ),
+            code="last_owner",
+        )
+    ApiToken.objects.filter(workspace=workspace, user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    membership.delete()
+
+
+@transaction.atomic
+def invitation_cancel(*, invitation: Invitation, actor: User) -> None:
+    """Cancel an invitation not used yet (owner only): its link stops working at once."""
+    require_role(workspace=invitation.workspace, user=actor, roles=(Role.OWNER,))
+    if invitation.accepted_at is not None:
+        raise ConflictError(
+            _("This invitation has already been used: remove the member instead."),
+            code="accepted",
+        )
+    invitation.delete()

@@ -15,7 +15,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kesher.core.exceptions import DomainError, PermissionDeniedError
+from kesher.core.exceptions import ConflictError, DomainError, PermissionDeniedError
+from kesher.core.forms import add_service_errors
 from kesher.core.views import (
     current_membership,
     current_user,
@@ -25,7 +26,6 @@ from kesher.core.views import (
 )
 from kesher.network import selectors as network_selectors
 from kesher.network import services as network_services
-from kesher.people.forms import add_service_errors
 from kesher.workspaces import selectors, services
 from kesher.workspaces.forms import (
     InvitationForm,
@@ -113,6 +113,7 @@ def _members_page(
     is_owner = current_membership(request).role == Role.OWNER
     context = {
         "members": selectors.membership_list(workspace=workspace),
+        "invitations": selectors.invitation_list_pending(workspace=workspace) if is_owner else [],
         "is_owner": is_owner,
         "form": form or InvitationForm(),
         "invitation_link": link,
@@ -145,6 +146,46 @@ def invitation_create(request: HttpRequest, workspace: Workspace) -> HttpRespons
         return _members_page(request, workspace, form=form)
     link = request.build_absolute_uri(reverse("workspaces:join", args=[secret]))
     return _members_page(request, workspace, link=link, role=invitation.role)
+
+
+@workspace_view
+@require_POST
+def member_remove(request: HttpRequest, workspace: Workspace, user_id: uuid.UUID) -> HttpResponse:
+    owner_required(request)
+    membership = get_or_404(
+        selectors.membership_get_by_user_id, workspace=workspace, user_id=user_id
+    )
+    actor = current_user(request)
+    try:
+        services.membership_remove(workspace=workspace, actor=actor, user=membership.user)
+    except ConflictError as exc:
+        messages.error(request, exc.message)
+        return redirect("workspaces:members")
+    if membership.user == actor:
+        messages.success(request, _("You left “%(name)s”.") % {"name": workspace.name})
+        return redirect("core:home")
+    messages.success(
+        request,
+        _("%(name)s was removed from the workspace; they stay in your network as a contact.")
+        % {"name": membership.user.display_name or membership.user.email},
+    )
+    return redirect("workspaces:members")
+
+
+@workspace_view
+@require_POST
+def invitation_cancel(
+    request: HttpRequest, workspace: Workspace, invitation_id: uuid.UUID
+) -> HttpResponse:
+    owner_required(request)
+    invitation = get_or_404(selectors.invitation_get, workspace=workspace, public_id=invitation_id)
+    try:
+        services.invitation_cancel(invitation=invitation, actor=current_user(request))
+    except ConflictError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Invitation cancelled: its link no longer works."))
+    return redirect("workspaces:members")
 
 
 @require_http_methods(["GET", "POST"])
@@ -252,9 +293,8 @@ def tie_kind_delete(request: HttpRequest, workspace: Workspace, kind_id: uuid.UU
     label = kind.label
     try:
         network_services.tie_kind_delete(kind=kind)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    except ConflictError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(request, _("Tie kind “%(name)s” deleted.") % {"name": label})
     return redirect("workspaces:tie_kinds")

@@ -69,12 +69,6 @@ def all_operations() -> list[tuple[str, str]]:
     return sorted(operations)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    # Every test makes users; the production hasher is slow on purpose.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def token_secret(user: User, workspace: Workspace) -> str:
     _token, secret = api_token_create(user=user, workspace=workspace, name="tests")

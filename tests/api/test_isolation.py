@@ -47,12 +47,15 @@ OBJECT_ENDPOINTS = [
     ("get", "/organizations/{organization}", None),
     ("put", "/organizations/{organization}", {"name": "Taken"}),
     ("patch", "/organizations/{organization}", {"name": "Taken"}),
+    ("delete", "/organizations/{organization}", None),
     ("get", "/groups/{group}", None),
     ("put", "/groups/{group}", {"name": "Taken"}),
     ("patch", "/groups/{group}", {"name": "Taken"}),
+    ("delete", "/groups/{group}", None),
     ("get", "/events/{event}", None),
     ("put", "/events/{event}", {"name": "Taken"}),
     ("patch", "/events/{event}", {"name": "Taken"}),
+    ("delete", "/events/{event}", None),
     ("get", "/tie-kinds/{kind}", None),
     ("put", "/tie-kinds/{kind}", {"name": "Taken"}),
     ("patch", "/tie-kinds/{kind}", {"name": "Taken"}),
@@ -74,6 +77,7 @@ OBJECT_ENDPOINTS = [
     ("patch", "/offers/{offer}", {"text": "Taken"}),
     ("delete", "/offers/{offer}", None),
     ("delete", "/tokens/{token}", None),
+    ("delete", "/workspace/members/{user}", None),
 ]
 
 LIST_ENDPOINTS = [

@@ -94,7 +94,7 @@ def test_tie_kind_in_use_cannot_be_deleted(api, workspace):
 
     assert response.status_code == 409
     assert response.json() == {
-        "detail": "This kind is used by 1 ties: change their kind first.",
+        "detail": "This kind is used by 1 tie: change its kind first.",
         "code": "in_use",
     }
     assert TieKind.objects.filter(pk=tie.kind_id).exists()
@@ -147,7 +147,8 @@ def test_tie_create_stores_the_pair_once_and_returns_it(api, workspace, dana, yo
         "kind": {"id": str(kind.public_id), "name": "Plays basketball with"},
         "since": "2015-09-01",
         "trust": 4,
-        "strength": None,
+        # Scored as the tie is made: from its trust and how long they have known each other.
+        "strength": tie.strength,
         "notes": "Thursday games",
         "created_at": iso(tie.created_at),
         "updated_at": iso(tie.updated_at),

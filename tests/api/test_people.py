@@ -568,6 +568,35 @@ def test_event_crud(api, workspace):
     assert Event.objects.count() == 1
 
 
+def test_deleting_an_organization_group_or_event_keeps_its_people(api, workspace):
+    org = OrganizationFactory(workspace=workspace, name="Adventure Ltd")
+    group = GroupFactory(workspace=workspace, name="Jeep club")
+    event = EventFactory(workspace=workspace, name="Networking evening")
+    dani = person_create(
+        workspace=workspace,
+        data=PersonData(name="Dani", organization=org, groups=[group], met_at=event),
+    )
+
+    for path in (
+        f"/organizations/{org.public_id}",
+        f"/groups/{group.public_id}",
+        f"/events/{event.public_id}",
+    ):
+        response = api.delete(path)
+        assert (response.status_code, response.content) == (204, b"")
+        assert api.get(path).status_code == 404
+        assert api.delete(path).status_code == 404
+
+    person = api.get(f"/people/{dani.public_id}").json()
+    assert (person["name"], person["organization"], person["groups"], person["met_at"]) == (
+        "Dani",
+        None,
+        [],
+        None,
+    )
+    assert (Organization.objects.count(), Group.objects.count(), Event.objects.count()) == (0, 0, 0)
+
+
 def test_tag_list(api, workspace):
     jeeps = TagFactory(workspace=workspace, name="jeeps")
     hiking = TagFactory(workspace=workspace, name="hiking")

@@ -127,3 +127,29 @@ def test_member_list(api, user, coach, workspace):
         ],
         "count": 2,
     }
+
+
+def test_the_owner_removes_a_member_and_their_token_stops_working(api, coach_api, coach):
+    response = api.delete(f"/workspace/members/{coach.public_id}")
+
+    assert (response.status_code, response.content) == (204, b"")
+    assert coach_api.get("/workspace").status_code == 401
+    assert [m["user"]["id"] for m in api.get("/workspace/members").json()["items"]] == [
+        str(Membership.objects.get(role=Role.OWNER).user.public_id)
+    ]
+
+
+def test_removing_members_is_for_owners_and_never_the_only_owner(api, coach_api, user, coach):
+    by_coach = coach_api.delete(f"/workspace/members/{user.public_id}")
+    only_owner = api.delete(f"/workspace/members/{user.public_id}")
+    unknown = api.delete(f"/workspace/members/{UserFactory().public_id}")
+
+    assert (by_coach.status_code, by_coach.json()["code"]) == (403, "permission_denied")
+    assert only_owner.status_code == 409
+    assert only_owner.json() == {
+        "detail": "The workspace's only owner cannot be removed: invite another owner first, "
+        "and remove this one once they have joined.",
+        "code": "last_owner",
+    }
+    assert unknown.status_code == 404
+    assert Membership.objects.count() == 2

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.test import Client
 
 from kesher.accounts.models import ApiToken, User
+from kesher.core.selectors import today
 from kesher.demo.services import COACH_EMAIL, DATA_PATH, DEMO_EMAIL, DEMO_PASSWORD, demo_load
 from kesher.network.models import Interaction, Need, NeedOfferStatus, Offer, Tie
 from kesher.people.models import Event, Group, Organization, Person, PersonPhone, Tag
@@ -172,3 +173,23 @@ def test_a_second_load_changes_nothing(demo):
     assert again.workspace == demo.workspace
     assert again.user == demo.user
     assert {model.__name__: model.objects.count() for model in models} == before
+
+
+def test_today_suggests_introducing_avi_to_dror_because_of_the_jeep(demo):
+    suggestions = today(workspace=demo.workspace).suggestions
+    pairs = [(s.person_a.name, s.person_b.name) for s in suggestions]
+    jeep = suggestions[pairs.index(("אבי רוזן", "דרור אזולאי"))]
+
+    assert jeep.kind == "need_offer"
+    assert jeep.need is not None and jeep.need.text.startswith("רוצה לקנות ג'יפ רנגלר")
+    assert jeep.offer is not None and jeep.offer.text.startswith("Selling his Jeep Wrangler")
+    text_reasons = [(r["kind"], r["left"], r["right"], r["concept"]) for r in jeep.reasons[:2]]
+    assert text_reasons == [
+        ("concept", "רכב שטח", "4x4", "offroad_vehicle"),
+        ("concept", "ג'יפ", "Jeep Wrangler", "jeep"),
+    ]
+    assert ("knows_both", "", "") in [(r["kind"], r["left"], r["right"]) for r in jeep.reasons]
+    # Never a member with their own offer, never a pair who already know each other.
+    names = {name for pair in pairs for name in pair}
+    assert "אלון ברקוביץ" not in names
+    assert ("אבי רוזן", "שירן גולן") not in pairs

@@ -1,3 +1,3 @@
-from tests.people.conftest import _english, fast_password_hashing, other_web, web
+from tests.people.conftest import _english, other_web, web
 
-__all__ = ["_english", "fast_password_hashing", "other_web", "web"]
+__all__ = ["_english", "other_web", "web"]

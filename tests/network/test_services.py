@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from kesher.core.exceptions import ConflictError
 from kesher.network.models import Interaction, Need, Offer, Tie, TieKind
 from kesher.network.services import (
     InteractionData,
@@ -164,9 +165,17 @@ def test_tie_kinds_are_unique_and_protected_while_used(workspace):
     assert caught.value.message_dict == {"name": ["A tie kind with this name already exists."]}
 
     TieFactory(workspace=workspace, kind=custom)
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ConflictError) as conflict:
         tie_kind_delete(kind=custom)
-    assert caught.value.messages == ["This kind is used by 1 ties: change their kind first."]
+    assert (conflict.value.message, conflict.value.code) == (
+        "This kind is used by 1 tie: change its kind first.",
+        "in_use",
+    )
+    TieFactory(workspace=workspace, kind=custom)
+    with pytest.raises(ConflictError) as conflict:
+        tie_kind_delete(kind=custom)
+    assert conflict.value.message == "This kind is used by 2 ties: change their kind first."
+    assert TieKind.objects.filter(pk=custom.pk).exists()
 
     renamed = tie_kind_rename(kind=kind(workspace), name="Close friend")
     assert (renamed.code, renamed.label) == ("", "Close friend")

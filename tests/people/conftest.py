@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -17,12 +16,6 @@ def _english() -> Iterator[None]:
     """Messages are compared in English, whatever the default language of the site."""
     with translation.override("en"):
         yield
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    # Every test makes users; the production hasher is slow on purpose.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def login(user: User) -> Client:

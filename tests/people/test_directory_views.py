@@ -251,3 +251,31 @@ def test_the_list_is_paginated(web, workspace):
     assert len(first.context["records"]) == 50
     assert [g.name for g in last.context["records"]] == ["Group 50", "Group 51", "Group 52"]
     assert "Page 2 of 2" in last.content.decode()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_delete_keeps_the_linked_people(kind, web, workspace):
+    record = FACTORIES[kind](workspace=workspace, name="Alpha")
+    dani = PersonFactory(workspace=workspace, name="Dani")
+    link(record, dani)
+
+    detail = web.get(url(kind, "detail", record.public_id)).content.decode()
+    response = web.post(url(kind, "delete", record.public_id), follow=True)
+
+    assert f'action="{url(kind, "delete", record.public_id)}"' in detail
+    assert response.redirect_chain == [(url(kind, "list"), 302)]
+    assert "“Alpha” deleted" in response.content.decode()
+    assert MODELS[kind].objects.count() == 0
+    dani.refresh_from_db()
+    assert (dani.organization, list(dani.groups.all()), dani.met_at) == (None, [], None)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_delete_is_a_post_and_another_workspace_cannot(kind, web, other_web, workspace):
+    record = FACTORIES[kind](workspace=workspace, name="Alpha")
+
+    as_get = web.get(url(kind, "delete", record.public_id))
+    foreign = other_web.post(url(kind, "delete", record.public_id))
+
+    assert (as_get.status_code, foreign.status_code) == (405, 404)
+    assert MODELS[kind].objects.filter(pk=record.pk).exists()

@@ -11,8 +11,11 @@ from kesher.people.models import Event, Group, Organization, Person, PersonEmail
 from kesher.people.services import (
     PersonData,
     event_create,
+    event_delete,
     group_create,
+    group_delete,
     organization_create,
+    organization_delete,
     organization_get_or_create,
     person_archive,
     person_create,
@@ -21,7 +24,13 @@ from kesher.people.services import (
     tags_resolve,
 )
 from kesher.search.models import SearchDocument
-from tests.factories import EventFactory, GroupFactory, OrganizationFactory, PersonFactory
+from tests.factories import (
+    EventFactory,
+    GroupFactory,
+    InteractionFactory,
+    OrganizationFactory,
+    PersonFactory,
+)
 
 
 def counts() -> tuple[int, int, int, int, int]:
@@ -278,4 +287,119 @@ def test_group_and_event_create_refuse_empty_names(workspace):
         event_create(workspace=workspace, name=" ")
 
     assert Group.objects.count() == 0
+    assert Event.objects.count() == 0
+
+
+# The organisation typed by name in the person form
+
+
+def test_person_create_finds_or_adds_the_organisation_named(workspace):
+    existing = organization_create(workspace=workspace, name="Adventure Ltd")
+
+    dani = person_create(
+        workspace=workspace, data=PersonData(name="Dani"), organization_name=" adventure LTD "
+    )
+    avi = person_create(
+        workspace=workspace, data=PersonData(name="Avi"), organization_name="Jeep Club"
+    )
+    uri = person_create(
+        workspace=workspace,
+        data=PersonData(name="Uri", organization=existing),
+        organization_name="",
+    )
+
+    assert dani.organization == existing
+    assert avi.organization is not None
+    assert (avi.organization.name, avi.organization.workspace) == ("Jeep Club", workspace)
+    assert uri.organization is None
+    assert sorted(Organization.objects.values_list("name", flat=True)) == [
+        "Adventure Ltd",
+        "Jeep Club",
+    ]
+
+
+def test_an_organisation_named_for_a_refused_person_is_not_added(workspace):
+    dani = PersonFactory(workspace=workspace, name="Dani")
+
+    with pytest.raises(ValidationError) as created:
+        person_create(
+            workspace=workspace,
+            data=PersonData(name="Avi", emails=["not an email"]),
+            organization_name="Jeep Club",
+        )
+    with pytest.raises(ValidationError) as updated:
+        person_update(person=dani, data=PersonData(name=" "), organization_name="Adventure Ltd")
+
+    assert list(created.value.message_dict) == ["emails"]
+    assert list(updated.value.message_dict) == ["name"]
+    assert Organization.objects.count() == 0
+    dani.refresh_from_db()
+    assert (dani.name, dani.organization) == ("Dani", None)
+
+
+def test_person_update_moves_the_person_to_the_organisation_named(workspace):
+    old = organization_create(workspace=workspace, name="Adventure Ltd")
+    dani = person_create(workspace=workspace, data=PersonData(name="Dani", organization=old))
+
+    person_update(person=dani, data=PersonData(name="Dani"), organization_name="Jeep Club")
+
+    dani.refresh_from_db()
+    assert dani.organization is not None
+    assert dani.organization.name == "Jeep Club"
+    assert Organization.objects.count() == 2
+
+
+# Deleting organisations, groups and events
+
+
+def test_organization_delete_keeps_its_people_without_it(workspace):
+    org = organization_create(workspace=workspace, name="Adventure Ltd")
+    other = organization_create(workspace=workspace, name="Jeep Club")
+    dani = person_create(workspace=workspace, data=PersonData(name="Dani", organization=org))
+    avi = person_create(workspace=workspace, data=PersonData(name="Avi", organization=other))
+    stamp = Person.objects.get(pk=dani.pk).updated_at
+
+    organization_delete(organization=org)
+
+    dani.refresh_from_db()
+    avi.refresh_from_db()
+    assert (dani.organization, avi.organization) == (None, other)
+    assert dani.updated_at > stamp
+    assert list(Organization.objects.values_list("name", flat=True)) == ["Jeep Club"]
+    assert not SearchDocument.objects.filter(
+        kind=SearchDocument.Kind.ORGANIZATION, object_id=org.public_id
+    ).exists()
+    document = SearchDocument.objects.get(kind=SearchDocument.Kind.PERSON, person=dani)
+    assert "adventure" not in set(document.terms.values_list("term", flat=True))
+    assert document.snippet == ""
+
+
+def test_group_delete_keeps_its_members_in_their_other_groups(workspace):
+    trips = GroupFactory(workspace=workspace, name="Adventure trips")
+    basketball = GroupFactory(workspace=workspace, name="Basketball")
+    dani = person_create(
+        workspace=workspace, data=PersonData(name="Dani", groups=[trips, basketball])
+    )
+    stamp = Person.objects.get(pk=dani.pk).updated_at
+
+    group_delete(group=trips)
+
+    dani.refresh_from_db()
+    assert list(dani.groups.all()) == [basketball]
+    assert dani.updated_at > stamp
+    assert list(Group.objects.all()) == [basketball]
+
+
+def test_event_delete_keeps_the_people_and_interactions_of_it(workspace):
+    event = EventFactory(workspace=workspace, name="Networking evening")
+    dani = person_create(workspace=workspace, data=PersonData(name="Dani", met_at=event))
+    talk = InteractionFactory(workspace=workspace, event=event, participants=[dani])
+    stamp = Person.objects.get(pk=dani.pk).updated_at
+
+    event_delete(event=event)
+
+    dani.refresh_from_db()
+    talk.refresh_from_db()
+    assert (dani.met_at, talk.event) == (None, None)
+    assert dani.updated_at > stamp
     assert Event.objects.count() == 0

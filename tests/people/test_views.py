@@ -104,6 +104,24 @@ def test_person_list_pages_fifty_at_a_time(web, workspace):
     assert 'href="?page=2"' in first.content.decode()
 
 
+def test_a_long_person_list_is_counted_only_up_to_the_limit(web, workspace, settings):
+    settings.KESHER_LIST_COUNT_LIMIT = 55
+    for n in range(60):
+        PersonFactory(workspace=workspace, name=f"Person {n:02d}")
+
+    first = web.get(reverse("people:list"))
+    second = web.get(reverse("people:list"), {"page": "2"})
+    past = web.get(reverse("people:list"), {"page": "9"})
+
+    first_html, second_html = first.content.decode(), second.content.decode()
+    assert "More than 55 people" in first_html
+    assert "Page 1" in first_html and "Page 1 of" not in first_html
+    assert 'href="?page=2"' in first_html
+    assert listed(second) == [f"Person {n:02d}" for n in range(50, 60)] + [member_name(workspace)]
+    assert 'rel="next"' not in second_html and 'href="?page=1"' in second_html
+    assert listed(past) == listed(second)
+
+
 @pytest.mark.parametrize("param", ["organization", "group", "tag", "event"])
 def test_person_list_filters(web, workspace, param):
     org = OrganizationFactory(workspace=workspace, name="Adventure Ltd")

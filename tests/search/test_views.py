@@ -121,3 +121,13 @@ def test_odd_input_is_answered(client_logged_in: Client, make_person: Any, query
 
 def test_only_get_is_allowed(client_logged_in: Client) -> None:
     assert client_logged_in.post(URL, {"q": "x"}).status_code == 405
+
+
+def test_full_page_ids_are_unique_beside_the_header_search(
+    client_logged_in: Client, make_person: Any, make_need: Any
+) -> None:
+    make_need(make_person("Dani Jeep"), "Looking for a jeep")
+    html = client_logged_in.get(URL, {"q": "jeep"}, headers=ENGLISH).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert "search-results" in ids and "search-page-results" in ids
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []

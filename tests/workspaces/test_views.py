@@ -407,7 +407,7 @@ def test_deleting_a_kind_in_use_is_refused_with_a_reason(workspace, web):
 
     response = web.post(reverse("workspaces:tie_kind_delete", args=[kind.public_id]), follow=True)
 
-    assert "This kind is used by 1 ties: change their kind first." in response.content.decode()
+    assert "This kind is used by 1 tie: change its kind first." in response.content.decode()
     assert TieKind.objects.filter(pk=kind.pk).exists()
 
 
@@ -484,3 +484,70 @@ def test_the_header_offers_the_other_language(web):
 
     assert re.search(r'<button[^>]*name="language"\s+value="he"', english)
     assert 'action="/i18n/setlang/"' in english
+
+
+# Removing members, cancelling invitations
+
+
+def test_the_owner_removes_a_member(user, workspace, web):
+    coach = add_member(workspace, Role.COACH)
+    remove = reverse("workspaces:member_remove", args=[coach.public_id])
+
+    page = web.get(reverse("workspaces:members")).content.decode()
+    response = web.post(remove, follow=True)
+
+    assert f'action="{remove}"' in page
+    assert response.redirect_chain == [(reverse("workspaces:members"), 302)]
+    assert "was removed from the workspace; they stay in your network as a contact." in (
+        response.content.decode()
+    )
+    assert list(Membership.objects.filter(workspace=workspace).values_list("user", flat=True)) == [
+        user.pk
+    ]
+
+
+def test_the_only_owner_is_told_why_they_cannot_leave(user, workspace, web):
+    response = web.post(reverse("workspaces:member_remove", args=[user.public_id]), follow=True)
+
+    assert "The workspace&#x27;s only owner cannot be removed" in response.content.decode()
+    assert Membership.objects.filter(workspace=workspace, user=user).exists()
+
+
+def test_members_cannot_remove_anyone_nor_cancel_invitations(user, workspace, member_web):
+    invitation, _secret = invitation_create(workspace=workspace, created_by=user)
+
+    page = member_web.get(reverse("workspaces:members")).content.decode()
+    remove = member_web.post(reverse("workspaces:member_remove", args=[user.public_id]))
+    cancel = member_web.post(reverse("workspaces:invitation_cancel", args=[invitation.public_id]))
+
+    assert "/remove/" not in page and "/cancel/" not in page
+    assert (remove.status_code, cancel.status_code) == (403, 403)
+    assert Membership.objects.filter(workspace=workspace).count() == 2
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
+
+
+def test_the_owner_sees_and_cancels_pending_invitations(user, workspace, web):
+    pending, _secret = invitation_create(workspace=workspace, created_by=user, role=Role.COACH)
+    expired, _secret = invitation_create(workspace=workspace, created_by=user)
+    Invitation.objects.filter(pk=expired.pk).update(expires_at=timezone.now())
+    cancel = reverse("workspaces:invitation_cancel", args=[pending.public_id])
+
+    page = web.get(reverse("workspaces:members"))
+    response = web.post(cancel, follow=True)
+
+    assert list(page.context["invitations"]) == [pending]
+    assert f'action="{cancel}"' in page.content.decode()
+    assert "Invitation cancelled: its link no longer works." in response.content.decode()
+    assert list(Invitation.objects.all()) == [expired]
+
+
+def test_another_workspaces_members_and_invitations_are_not_found(workspace, other_workspace, web):
+    stranger = Membership.objects.get(workspace=other_workspace).user
+    invitation, _secret = invitation_create(workspace=other_workspace, created_by=stranger)
+
+    remove = web.post(reverse("workspaces:member_remove", args=[stranger.public_id]))
+    cancel = web.post(reverse("workspaces:invitation_cancel", args=[invitation.public_id]))
+
+    assert (remove.status_code, cancel.status_code) == (404, 404)
+    assert Membership.objects.filter(workspace=other_workspace, user=stranger).exists()
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
