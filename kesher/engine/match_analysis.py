@@ -9,7 +9,11 @@ are kept as plain term features, so "Wrangler" still meets "Wrangler".
 
 Intent words ("selling", "להשכרה", "לקנות") are not compared as topics: they say what kind of
 exchange the text is about. Said outright they are strong; implied by a concept (a tour guide
-offers tours) they are weak, and count only when nothing is said outright.
+offers tours) they are weak, and count only when nothing is said outright. A concept in a
+purpose phrase ("ג'יפ לטיולי שטח", "an off-road vehicle for family trips") says what a thing is
+for, not how it is to be had: a jeep for trips is not a tour. It still counts as a topic, but
+its intent, when the thing before it implies none, says which exchange the text is NOT about,
+and counts only when nothing else is said or implied.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from dataclasses import dataclass
 
 from kesher.engine.match_text import Word, words
 from kesher.engine.text import WORD_MARKS
-from kesher.engine.vocabulary import Phrase, Vocabulary
+from kesher.engine.vocabulary import INTENTS, Concept, Phrase, Vocabulary
 
 CONCEPT_PREFIX = "c:"
 TERM_PREFIX = "t:"
@@ -34,6 +38,14 @@ MAX_TERM_READINGS = 4
 MIN_TERM_LENGTH = 3
 # A phrase's words may be split by up to two short function words: "ינהל לי את הספרים".
 MAX_STOP_GAP = 2
+# A purpose phrase says what a thing is for: "ג'יפ לטיולי שטח", "a jeep for family trips". It
+# opens with the prefix ל or with one of these words, at most MAX_PURPOSE_GAP plain words
+# before the concept it holds ("for our family trips").
+PURPOSE_PREFIX = "ל"
+PURPOSE_WORDS = frozenset({"for", "to", "בשביל", "עבור"})
+MAX_PURPOSE_GAP = 2
+# An activity a thing is sought for counts less than the thing itself.
+PURPOSE_WEIGHT = 0.5
 _CACHE_LIMIT = 200_000
 
 
@@ -52,11 +64,20 @@ class Analysis:
     features: dict[str, Evidence]
     strong_intents: frozenset[str]
     weak_intents: frozenset[str]
+    # The intents of the activities a thing is sought for ("tour" for "a jeep for trips").
+    purpose_intents: frozenset[str] = frozenset()
+
+    @property
+    def named_intents(self) -> frozenset[str]:
+        """What the text says outright, else what its concepts imply."""
+        return self.strong_intents or self.weak_intents
 
     @property
     def intents(self) -> frozenset[str]:
-        """What the text says outright, else what its concepts imply."""
-        return self.strong_intents or self.weak_intents
+        """The named intents, else any kind of exchange but the ones of its purposes."""
+        if self.named_intents or not self.purpose_intents:
+            return self.named_intents
+        return frozenset(INTENTS) - self.purpose_intents
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +87,8 @@ class _Hit:
     end: int
     shown: str
     term: str
+    # The prefix letters cut from the first word to read it ("ל" in "לטיולי").
+    prefix: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,17 +119,23 @@ class Analyzer:
         features: dict[str, Evidence] = {}
         strong: set[str] = set()
         weak: set[str] = set()
+        purposes: set[str] = set()
         # Tags are read apart from the text so that no phrase spans the two.
         for part in (text, *key[1]):
-            self._read(part, features, strong, weak)
-        analysis = Analysis(features, frozenset(strong), frozenset(weak))
+            self._read(part, features, strong, weak, purposes)
+        analysis = Analysis(features, frozenset(strong), frozenset(weak), frozenset(purposes))
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
         self._cache[key] = analysis
         return analysis
 
     def _read(
-        self, text: str, features: dict[str, Evidence], strong: set[str], weak: set[str]
+        self,
+        text: str,
+        features: dict[str, Evidence],
+        strong: set[str],
+        weak: set[str],
+        purposes: set[str],
     ) -> None:
         found = words(text)
         if not found:
@@ -123,14 +152,15 @@ class Analyzer:
                 continue
             covered[position] = True
             hits.extend(
-                _Hit(concept, position, position, word.display(prefix), term)
+                _Hit(concept, position, position, word.display(prefix), term, word.token[:prefix])
                 for concept, term, prefix in reading.singles
             )
         vocabulary = self.vocabulary
         intent_spans = [
             (hit.start, hit.end) for hit in hits if vocabulary[hit.concept].kind == "intent"
         ]
-        for hit in hits:
+        heads = _purpose_heads(found, covered, hits, [vocabulary[hit.concept] for hit in hits])
+        for hit, head in zip(hits, heads, strict=True):
             concept = vocabulary[hit.concept]
             if concept.kind == "intent":
                 if concept.intent:
@@ -145,7 +175,16 @@ class Analyzer:
                 for other in hits
             )
             weight = concept.weight * (INNER_WEIGHT if inner else 1.0)
-            if not inner and concept.intent:
+            if concept.intent and head:
+                # Said of a thing that implies no exchange itself ("a jeep for trips"), an
+                # activity is what the thing is for: it weighs less than the thing, and its
+                # intent is the exchange sought least. Said of a service ("a photographer for
+                # a wedding"), the service's own intent stands.
+                if not any(other.intent for other in head):
+                    weight *= PURPOSE_WEIGHT
+                    if not inner:
+                        purposes.add(concept.intent)
+            elif concept.intent and not inner:
                 weak.add(concept.intent)
             _keep(features, Evidence(CONCEPT_PREFIX + concept.id, weight, hit.shown, hit.term))
         for position, word in enumerate(found):
@@ -201,7 +240,9 @@ class Analyzer:
                 shown = " ".join(
                     [word.display(prefix), *(w.surface for w in found[start + 1 : end + 1])]
                 )
-                hits.append(_Hit(phrase.concept, start, end, shown, phrase.term))
+                hits.append(
+                    _Hit(phrase.concept, start, end, shown, phrase.term, word.token[:prefix])
+                )
         return hits
 
     def _term_features(self, word: Word, features: dict[str, Evidence]) -> None:
@@ -217,6 +258,41 @@ class Analyzer:
         for form in readings:
             weight = share * (1.0 if form.cost == form.prefix else SUFFIX_READING_WEIGHT)
             _keep(features, Evidence(TERM_PREFIX + form.text, weight, word.display(0), form.text))
+
+
+def _purpose_heads(
+    found: list[Word], covered: list[bool], hits: list[_Hit], concepts: list[Concept]
+) -> list[tuple[Concept, ...]]:
+    """For each hit in a purpose phrase, the concepts right before it that it is the purpose
+    of; () for every other hit.
+
+    A purpose phrase opens with the prefix ל ("לטיולי") or a purpose word ("for family trips")
+    right after a concept: "ג'יפ לטיולי שטח", "an off-road vehicle for family trips". With no
+    concept right before it, the phrase is what is sought: "מחפש מישהו להובלת דירה", "looking
+    for a jeep tour". Inside a longer vocabulary term ("בית ספר לנהיגה") it is part of the term.
+    """
+    ends: dict[int, list[Concept]] = {}
+    for hit, concept in zip(hits, concepts, strict=True):
+        if concept.kind != "intent":
+            ends.setdefault(hit.end, []).append(concept)
+    heads: list[tuple[Concept, ...]] = []
+    for hit, concept in zip(hits, concepts, strict=True):
+        marker = None
+        if concept.kind == "intent" or any(
+            other.start < hit.start <= other.end and hit.end <= other.end for other in hits
+        ):
+            pass
+        elif hit.prefix.endswith(PURPOSE_PREFIX):
+            marker = hit.start
+        else:
+            position = hit.start - 1
+            while position >= max(0, hit.start - 1 - MAX_PURPOSE_GAP) and not covered[position]:
+                if found[position].token in PURPOSE_WORDS:
+                    marker = position
+                    break
+                position -= 1
+        heads.append(() if marker is None else tuple(ends.get(marker - 1, ())))
+    return heads
 
 
 def _phrase_end(found: list[Word], stop: list[bool], start: int, phrase: Phrase) -> int | None:

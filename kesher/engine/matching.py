@@ -557,9 +557,10 @@ class Matcher:
         left, right = need_analysis.intents, offer_analysis.intents
         if left and right:
             fit = intent_fit(left, right)
-            if fit >= 1.0:
-                agreed = sorted(left & right) or sorted(left)
-                reasons.append(Reason("intent", agreed[0], agreed[0], weight=fit))
+            # Only an intent a side names is a reason: "any exchange but a tour" names none.
+            named = sorted(need_analysis.named_intents & offer_analysis.named_intents)
+            if fit >= 1.0 and named:
+                reasons.append(Reason("intent", named[0], named[0], weight=fit))
         if self.semantic is not None:
             vectors = self.semantic.encode([need_item.text, offer_item.text])
             similarity = float(vectors[0] @ vectors[1])

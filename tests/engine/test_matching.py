@@ -139,6 +139,65 @@ def test_intent_ranks_the_distractor_below_the_answer() -> None:
     assert intent_fit(frozenset(), frozenset({"tour"})) == 1.0
 
 
+def test_a_purpose_phrase_says_what_a_thing_is_for_not_how_it_is_had() -> None:
+    analyzer = Analyzer(Vocabulary.load_default())
+    used_jeep = analyzer.analyze("מחפש ג'יפ יד שנייה לטיולי שטח")
+    # "יד שנייה" (second-hand) right before the purpose says how the jeep is to be had.
+    assert used_jeep.intents == frozenset({"trade"})
+    assert used_jeep.purpose_intents == frozenset()
+    assert set(used_jeep.features) == {"c:jeep", "c:used_goods", "c:jeep_tour", "c:trip"}
+    for text in (
+        "מחפש ג'יפ לטיולי שטח",
+        "ג'יפ בשביל טיולים",
+        "Looking for an off-road vehicle for family trips",
+        "Looking for a jeep to take on trips",
+    ):
+        analysis = analyzer.analyze(text)
+        assert analysis.named_intents == frozenset(), text
+        assert analysis.purpose_intents == frozenset({"tour"}), text
+        assert analysis.intents == frozenset({"trade", "rental", "learn", "repair", "service"})
+    # The activity still counts as a topic, at half the thing's weight.
+    vehicle = analyzer.analyze("Looking for an off-road vehicle for family trips")
+    assert vehicle.features["c:offroad_vehicle"].weight == 1.0
+    assert vehicle.features["c:trip"].weight == 0.5
+
+
+def test_a_purpose_phrase_is_the_need_itself_when_no_thing_comes_before_it() -> None:
+    analyzer = Analyzer(Vocabulary.load_default())
+    for text in ("מחפש טיול ג'יפים למשפחה", "Looking for a jeep tour for the family"):
+        analysis = analyzer.analyze(text)
+        assert analysis.intents == frozenset({"tour"}), text
+        assert analysis.purpose_intents == frozenset(), text
+    # A service's own intent stands whatever it is for.
+    for text in ("מחפש מישהו להובלת דירה", "Need a UI designer for our mobile app"):
+        analysis = analyzer.analyze(text)
+        assert analysis.intents == frozenset({"service"}), text
+        assert analysis.purpose_intents == frozenset(), text
+
+
+def test_a_thing_sought_for_an_activity_ranks_the_thing_above_the_activity() -> None:
+    matcher = Matcher().fit(
+        offers=offers(
+            "מארגן טיולי ג'יפים במדבר יהודה",
+            "מוכר את הג'יפ שלו, רנגלר",
+            "Selling a used Land Cruiser, 4x4",
+        )
+    )
+    assert ranked(matcher, "מחפש ג'יפ יד שנייה לטיולי שטח") == ["o2", "o3", "o1"]
+    assert ranked(matcher, "מחפש ג'יפ לטיולי שטח") == ["o2", "o1", "o3"]
+    assert ranked(matcher, "Looking for an off-road vehicle for family trips") == ["o2", "o3", "o1"]
+    assert ranked(matcher, "Looking for a jeep for family trips") == ["o2", "o1", "o3"]
+    # The reverse: a tour sought for the family is still a tour.
+    assert ranked(matcher, "מחפש טיול ג'יפים למשפחה") == ["o1", "o2", "o3"]
+    assert ranked(matcher, "Looking for a jeep tour for the family") == ["o1", "o2", "o3"]
+    # "Any exchange but a tour" names no intent to give as a reason.
+    (suggestion, *_) = matcher.rank(MatchItem("n", "מחפש ג'יפ לטיולי שטח"))
+    assert summary(suggestion.reasons) == [
+        ("concept", "ג'יפ", "ג'יפ", "jeep", None),
+        ("related", "טיולי שטח", "ג'יפ", "jeep_tour", "jeep"),
+    ]
+
+
 def test_reasons_name_the_words_on_each_side() -> None:
     matcher = Matcher().fit(offers=offers("מוכר את הג'יפ שלו"))
     (suggestion,) = matcher.rank(MatchItem("n1", "מחפש לקנות ג'יפ"))
