@@ -1,0 +1,763 @@
+"""Reads for the value-based pipeline: pipelines and stages, the board and the deal list, a deal
+with its history, promises, post-sale checks and satisfaction, advice (start small, playbook,
+next offers), the Today items, customers at risk, and the report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TypeVar
+
+from django.core import signing
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    F,
+    Model,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kesher.accounts.models import User
+from kesher.core.exceptions import NotFoundError, as_uuid
+from kesher.deals.exceptions import SatisfactionAnsweredError, SatisfactionExpiredError
+from kesher.deals.models import (
+    OUTWARD_LOSS_CATEGORIES,
+    Deal,
+    DealStageChange,
+    DealStatus,
+    Disposition,
+    LossCategory,
+    Pipeline,
+    PostSaleCheck,
+    Product,
+    Promise,
+    PromiseStatus,
+    SatisfactionRequest,
+    Stage,
+    StageRole,
+    Task,
+    TaskKind,
+)
+from kesher.deals.playbooks import playbook_for
+from kesher.engine.deals import (
+    Advice,
+    LossOwnership,
+    Ratio,
+    ScoreSummary,
+    conversion_by_disposition,
+    first_deal_advice,
+    loss_ownership,
+    median_amount,
+    next_offers,
+    score_summary,
+)
+from kesher.people.models import Organization, Person
+from kesher.workspaces.models import Workspace
+
+SATISFACTION_SALT = "kesher.satisfaction"
+# The signature's own age limit; the request's expires_at is the real deadline.
+SATISFACTION_TOKEN_MAX_AGE = dt.timedelta(days=365)
+BOARD_COLUMN_SIZE = 20
+# Next offers show for satisfied customers: this score or more (0–10).
+SATISFIED_SCORE = 8
+
+CENT = Decimal("0.01")
+
+M = TypeVar("M", bound=Model)
+
+
+def _money(value: Decimal | None) -> Decimal:
+    """A sum as two-decimal money (SQLite's sums drop trailing zeros)."""
+    return Decimal(value or 0).quantize(CENT)
+
+
+def _get(queryset: QuerySet[M], public_id: uuid.UUID | str, message: str) -> M:
+    obj = queryset.filter(public_id=as_uuid(public_id, not_found=message)).first()
+    if obj is None:
+        raise NotFoundError(message)
+    return obj
+
+
+# Pipelines, stages and products.
+
+
+def pipeline_list(*, workspace: Workspace, kind: str | None = None) -> QuerySet[Pipeline]:
+    """The workspace's pipelines with their stages (in order), defaults first."""
+    pipelines = Pipeline.objects.filter(workspace=workspace)
+    if kind:
+        pipelines = pipelines.filter(kind=kind)
+    return (
+        pipelines.select_related("value_case_stage")
+        .prefetch_related("stages")
+        .order_by("-is_default", "kind", "name", "id")
+    )
+
+
+def pipeline_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Pipeline:
+    return _get(
+        Pipeline.objects.filter(workspace=workspace)
+        .select_related("value_case_stage")
+        .prefetch_related("stages"),
+        public_id,
+        _("Pipeline not found."),
+    )
+
+
+def stage_list(*, pipeline: Pipeline) -> QuerySet[Stage]:
+    return Stage.objects.filter(pipeline=pipeline).order_by("position")
+
+
+def stage_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Stage:
+    return _get(
+        Stage.objects.filter(workspace=workspace).select_related(
+            "pipeline", "pipeline__value_case_stage"
+        ),
+        public_id,
+        _("Stage not found."),
+    )
+
+
+def stage_requires_value_case(*, stage: Stage) -> bool:
+    """Whether moving a deal to this stage needs the four value-case answers."""
+    required_from = stage.pipeline.value_case_stage
+    return required_from is not None and stage.position >= required_from.position
+
+
+def product_list(*, workspace: Workspace, active: bool | None = None) -> QuerySet[Product]:
+    products = Product.objects.filter(workspace=workspace)
+    if active is not None:
+        products = products.filter(active=active)
+    return products.order_by("name", "id")
+
+
+def product_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Product:
+    return _get(Product.objects.filter(workspace=workspace), public_id, _("Product not found."))
+
+
+# Deals.
+
+
+DEAL_RELATED = ("pipeline", "stage", "person", "organization", "owner", "product")
+
+
+def deal_list(
+    *,
+    workspace: Workspace,
+    pipeline: Pipeline | None = None,
+    stage: Stage | None = None,
+    status: str | None = None,
+    owner: User | None = None,
+    person: Person | None = None,
+    organization: Organization | None = None,
+    overdue: bool = False,
+    no_next_step: bool = False,
+    today: dt.date | None = None,
+) -> QuerySet[Deal]:
+    """Deals, most recently changed first. `overdue`: open deals whose next step's day has
+    passed; `no_next_step`: open deals without a next step or its day."""
+    deals = Deal.objects.filter(workspace=workspace)
+    if pipeline is not None:
+        deals = deals.filter(pipeline=pipeline)
+    if stage is not None:
+        deals = deals.filter(stage=stage)
+    if status:
+        deals = deals.filter(status=status)
+    if owner is not None:
+        deals = deals.filter(owner=owner)
+    if person is not None:
+        deals = deals.filter(person=person)
+    if organization is not None:
+        deals = deals.filter(organization=organization)
+    if overdue or no_next_step:
+        today = today or timezone.localdate()
+        wanted = Q()
+        if overdue:
+            wanted |= Q(next_action_on__lt=today)
+        if no_next_step:
+            wanted |= Q(next_action="") | Q(next_action_on__isnull=True)
+        deals = deals.filter(wanted, status=DealStatus.OPEN)
+    return deals.select_related(*DEAL_RELATED).order_by("-updated_at", "id")
+
+
+def deal_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Deal:
+    """One deal with everything its page shows at the top, or NotFoundError."""
+    return _get(
+        Deal.objects.filter(workspace=workspace).select_related(
+            *DEAL_RELATED, "referred_to", "pipeline__value_case_stage"
+        ),
+        public_id,
+        _("Deal not found."),
+    )
+
+
+@dataclass(slots=True)
+class BoardColumn:
+    stage: Stage
+    count: int
+    # Sum of the column's deal amounts per currency (code → amount), biggest first.
+    sums: dict[str, Decimal]
+    deals: list[Deal]
+
+    @property
+    def more(self) -> int:
+        """How many deals of the column are not shown."""
+        return max(self.count - len(self.deals), 0)
+
+
+def board_columns(
+    *,
+    workspace: Workspace,
+    pipeline: Pipeline,
+    owner: User | None = None,
+    per_column: int = BOARD_COLUMN_SIZE,
+    status: str = DealStatus.OPEN,
+) -> list[BoardColumn]:
+    """The board: one column per stage with its count, sums and the `per_column` most recently
+    changed deals. Three queries whatever the size: stages, totals, and the cards."""
+    stages = list(stage_list(pipeline=pipeline))
+    deals = Deal.objects.filter(workspace=workspace, pipeline=pipeline, status=status)
+    if owner is not None:
+        deals = deals.filter(owner=owner)
+    counts: dict[int, int] = defaultdict(int)
+    sums: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for row in (
+        deals.order_by()
+        .values("stage_id", "currency")
+        .annotate(count=Count("id"), total=Sum("amount"))
+    ):
+        counts[row["stage_id"]] += row["count"]
+        sums[row["stage_id"]][row["currency"]] = _money(row["total"])
+    cards: dict[int, list[Deal]] = defaultdict(list)
+    if per_column > 0 and stages:
+        # One query: per stage, the ids of its latest cards (a backward range scan of the board
+        # index each), and those rows. Cheaper than ranking every deal with a window function.
+        latest = Q()
+        for stage in stages:
+            ids = (
+                deals.filter(stage=stage)
+                .order_by("-updated_at", "-id")
+                .values_list("id", flat=True)[:per_column]
+            )
+            latest |= Q(pk__in=ids)
+        for deal in (
+            Deal.objects.filter(latest)
+            .select_related("person", "organization", "owner")
+            .order_by("-updated_at", "-id")
+        ):
+            cards[deal.stage_id].append(deal)
+    return [
+        BoardColumn(
+            stage=stage,
+            count=counts.get(stage.pk, 0),
+            sums=dict(sorted(sums.get(stage.pk, {}).items(), key=lambda item: -item[1])),
+            deals=cards.get(stage.pk, []),
+        )
+        for stage in stages
+    ]
+
+
+def deal_stage_changes(*, deal: Deal) -> QuerySet[DealStageChange]:
+    return DealStageChange.objects.filter(deal=deal).select_related("changed_by")
+
+
+def deals_for_person(*, workspace: Workspace, person: Person) -> QuerySet[Deal]:
+    return deal_list(workspace=workspace, person=person)
+
+
+def deals_for_organization(*, workspace: Workspace, organization: Organization) -> QuerySet[Deal]:
+    return deal_list(workspace=workspace, organization=organization)
+
+
+def deals_needing_attention(
+    *, workspace: Workspace, owner: User | None = None, today: dt.date | None = None
+) -> QuerySet[Deal]:
+    """Open deals with no next step or an overdue one (Today), oldest next step first."""
+    return deal_list(
+        workspace=workspace, owner=owner, overdue=True, no_next_step=True, today=today
+    ).order_by(F("next_action_on").asc(nulls_first=True), "id")
+
+
+# Promises, post-sale checks, tasks.
+
+
+def promise_list(*, deal: Deal) -> QuerySet[Promise]:
+    return (
+        Promise.objects.filter(deal=deal).select_related("checked_by").order_by("created_at", "id")
+    )
+
+
+def promise_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Promise:
+    return _get(
+        Promise.objects.filter(workspace=workspace).select_related(
+            "deal", "deal__owner", "deal__person", "deal__workspace"
+        ),
+        public_id,
+        _("Promise not found."),
+    )
+
+
+def post_sale_check_list(*, deal: Deal) -> QuerySet[PostSaleCheck]:
+    return PostSaleCheck.objects.filter(deal=deal).order_by("due_on", "id")
+
+
+def post_sale_check_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> PostSaleCheck:
+    return _get(
+        PostSaleCheck.objects.filter(workspace=workspace).select_related(
+            "deal", "deal__owner", "deal__person", "deal__workspace"
+        ),
+        public_id,
+        _("Post-sale check not found."),
+    )
+
+
+def post_sale_checks_due(
+    *, workspace: Workspace, owner: User | None = None, today: dt.date | None = None
+) -> QuerySet[PostSaleCheck]:
+    """Post-sale checks not yet done whose day has come (Today)."""
+    today = today or timezone.localdate()
+    checks = PostSaleCheck.objects.filter(
+        workspace=workspace, done_at__isnull=True, due_on__lte=today
+    )
+    if owner is not None:
+        checks = checks.filter(deal__owner=owner)
+    return checks.select_related("deal", "deal__person", "deal__organization").order_by(
+        "due_on", "id"
+    )
+
+
+def task_list(
+    *,
+    workspace: Workspace,
+    assignee: User | None = None,
+    open_only: bool = True,
+    kind: str | None = None,
+    due_by: dt.date | None = None,
+    deal: Deal | None = None,
+) -> QuerySet[Task]:
+    tasks = Task.objects.filter(workspace=workspace)
+    if open_only:
+        tasks = tasks.filter(done_at__isnull=True)
+    if assignee is not None:
+        tasks = tasks.filter(assignee=assignee)
+    if kind:
+        tasks = tasks.filter(kind=kind)
+    if due_by is not None:
+        tasks = tasks.filter(due_on__lte=due_by)
+    if deal is not None:
+        tasks = tasks.filter(deal=deal)
+    return tasks.select_related("deal", "person", "promise", "assignee").order_by("due_on", "id")
+
+
+def task_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Task:
+    return _get(
+        Task.objects.filter(workspace=workspace).select_related("deal", "person", "promise"),
+        public_id,
+        _("Task not found."),
+    )
+
+
+def _at_risk_tasks(workspace: Workspace) -> QuerySet[Task]:
+    return Task.objects.filter(
+        workspace=workspace,
+        kind=TaskKind.PROMISE_FOLLOW_UP,
+        done_at__isnull=True,
+        promise__status=PromiseStatus.BROKEN,
+    )
+
+
+def at_risk_person_ids(
+    *, workspace: Workspace, person_ids: Collection[int] | None = None
+) -> set[int]:
+    """People at risk: a promise to them was broken and its follow-up is not done yet. One
+    query, for a list of people (or the whole workspace)."""
+    tasks = _at_risk_tasks(workspace).filter(deal__person__isnull=False)
+    if person_ids is not None:
+        tasks = tasks.filter(deal__person_id__in=list(person_ids))
+    return set(tasks.values_list("deal__person_id", flat=True))
+
+
+def at_risk_organization_ids(
+    *, workspace: Workspace, organization_ids: Collection[int] | None = None
+) -> set[int]:
+    tasks = _at_risk_tasks(workspace).filter(deal__organization__isnull=False)
+    if organization_ids is not None:
+        tasks = tasks.filter(deal__organization_id__in=list(organization_ids))
+    return set(tasks.values_list("deal__organization_id", flat=True))
+
+
+def person_is_at_risk(*, workspace: Workspace, person: Person) -> bool:
+    return bool(at_risk_person_ids(workspace=workspace, person_ids=[person.pk]))
+
+
+def deal_is_at_risk(*, deal: Deal) -> bool:
+    return _at_risk_tasks(deal.workspace).filter(deal=deal).exists()
+
+
+# Satisfaction.
+
+
+def satisfaction_token(*, request: SatisfactionRequest) -> str:
+    """The secret of the customer's public link (signed, so it cannot be forged or guessed)."""
+    return signing.dumps(str(request.public_id), salt=SATISFACTION_SALT)
+
+
+def satisfaction_request_for_token(*, token: str) -> SatisfactionRequest:
+    """The request a public link names, if it can still be answered. Raises NotFoundError for
+    a forged or unknown token, SatisfactionExpiredError, or SatisfactionAnsweredError."""
+    try:
+        public_id = signing.loads(token, salt=SATISFACTION_SALT, max_age=SATISFACTION_TOKEN_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise SatisfactionExpiredError(
+            _("This survey link has expired. Thank you for your time.")
+        ) from exc
+    except signing.BadSignature as exc:
+        raise NotFoundError(_("This survey link is not valid.")) from exc
+    request = (
+        SatisfactionRequest.objects.filter(
+            public_id=as_uuid(public_id, not_found=_("This survey link is not valid."))
+        )
+        .select_related("deal", "deal__workspace")
+        .first()
+    )
+    if request is None:
+        raise NotFoundError(_("This survey link is not valid."))
+    if request.answered_at is not None:
+        raise SatisfactionAnsweredError(_("This survey was already answered. Thank you!"))
+    if request.expires_at <= timezone.now():
+        raise SatisfactionExpiredError(_("This survey link has expired. Thank you for your time."))
+    return request
+
+
+def satisfaction_request_by_token(*, token: str) -> SatisfactionRequest | None:
+    """The request a link names whatever its state (answered, expired), or None for a forged
+    or unknown token: the public pages read its language and whether it was answered."""
+    try:
+        public_id = signing.loads(token, salt=SATISFACTION_SALT)
+    except signing.BadSignature:
+        return None
+    try:
+        wanted = uuid.UUID(str(public_id))
+    except ValueError:
+        return None
+    return SatisfactionRequest.objects.filter(public_id=wanted).first()
+
+
+def satisfaction_request_list(*, deal: Deal) -> QuerySet[SatisfactionRequest]:
+    return SatisfactionRequest.objects.filter(deal=deal).order_by("-created_at", "-id")
+
+
+def satisfaction_latest_answer(*, deal: Deal) -> SatisfactionRequest | None:
+    return (
+        SatisfactionRequest.objects.filter(deal=deal, answered_at__isnull=False)
+        .order_by("-answered_at", "-id")
+        .first()
+    )
+
+
+# Advice.
+
+
+def _customer_key(organization_id: int | None, person_id: int | None) -> tuple[str, int]:
+    """A customer is the organisation when there is one, else the person."""
+    if organization_id is not None:
+        return ("organization", organization_id)
+    return ("person", person_id or 0)
+
+
+def _first_deals(workspace: Workspace, exclude: Deal | None = None) -> dict[str, list[Decimal]]:
+    """Each customer's first won deal's amount, grouped by its currency: one query, ranking the
+    won deals per customer (the organisation, else the person) by closing time."""
+    won = Deal.objects.filter(workspace=workspace, status=DealStatus.WON, closed_at__isnull=False)
+    if exclude is not None and exclude.pk:
+        won = won.exclude(pk=exclude.pk)
+    person_unless_organization = Case(
+        When(organization_id__isnull=False, then=Value(0)),
+        default=F("person_id"),
+        output_field=BigIntegerField(),
+    )
+    firsts = (
+        won.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("organization_id"), person_unless_organization],
+                order_by=[F("closed_at").asc(), F("id").asc()],
+            )
+        )
+        .filter(rank=1)
+        .order_by()
+        .values_list("currency", "amount")
+    )
+    by_currency: dict[str, list[Decimal]] = defaultdict(list)
+    for code, amount in firsts:
+        by_currency[code].append(amount)
+    return dict(by_currency)
+
+
+def first_deal_amounts(
+    *, workspace: Workspace, currency: str, exclude: Deal | None = None
+) -> list[Decimal]:
+    """The amount of each customer's first won deal in this currency."""
+    return _first_deals(workspace, exclude).get(currency, [])
+
+
+def _is_first_deal(
+    *,
+    workspace: Workspace,
+    person: Person | None,
+    organization: Organization | None,
+    exclude: Deal | None,
+) -> bool:
+    """No earlier won deal with this customer (the organisation, else the person)."""
+    won = Deal.objects.filter(workspace=workspace, status=DealStatus.WON)
+    if exclude is not None and exclude.pk:
+        won = won.exclude(pk=exclude.pk)
+        if exclude.closed_at is not None:
+            won = won.filter(closed_at__lt=exclude.closed_at)
+    if organization is not None:
+        won = won.filter(organization=organization)
+    elif person is not None:
+        won = won.filter(person=person, organization__isnull=True)
+    else:
+        return False
+    return not won.exists()
+
+
+def start_small_advice(
+    *,
+    workspace: Workspace,
+    pipeline: Pipeline,
+    amount: Decimal,
+    currency: str,
+    person: Person | None,
+    organization: Organization | None,
+    deal: Deal | None = None,
+) -> Advice | None:
+    """Advice when this would be the customer's first deal and it looks oversized (seed 004):
+    above the pipeline's factor × the median of past first deals in the currency, or above the
+    pipeline's threshold while there are fewer than five of them. Not a refusal."""
+    if not _is_first_deal(
+        workspace=workspace, person=person, organization=organization, exclude=deal
+    ):
+        return None
+    threshold = pipeline.first_deal_threshold if currency == workspace.currency else None
+    return first_deal_advice(
+        Decimal(amount),
+        first_deal_amounts(workspace=workspace, currency=currency, exclude=deal),
+        threshold=threshold,
+        factor=pipeline.first_deal_factor,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class NextOfferRow:
+    product: Product
+    # How many customers bought it next after something this customer bought (0: catalogue).
+    followers: int
+    basis: str
+
+
+def next_offers_eligible(*, deal: Deal) -> bool:
+    """Next offers show for a delivered (or paid) deal whose customer is satisfied: answered
+    8 or more, or has not answered yet but every post-sale check was positive."""
+    if deal.status != DealStatus.WON:
+        return False
+    delivered = Stage.objects.filter(pipeline_id=deal.pipeline_id, role=StageRole.DELIVERED).first()
+    if delivered is None or deal.stage.position < delivered.position:
+        return False
+    answer = satisfaction_latest_answer(deal=deal)
+    if answer is not None:
+        return (answer.score or 0) >= SATISFIED_SCORE
+    checks = list(post_sale_check_list(deal=deal))
+    return bool(checks) and all(
+        check.done_at is not None and check.understood and check.working for check in checks
+    )
+
+
+def deal_next_offers(*, deal: Deal, limit: int = 3) -> list[NextOfferRow]:
+    """What this customer may want next: what other customers most often bought after what
+    this one bought; then active products not yet bought, cheapest first."""
+    won = (
+        Deal.objects.filter(
+            workspace_id=deal.workspace_id, status=DealStatus.WON, product__isnull=False
+        )
+        .order_by("closed_at", "id")
+        .values_list("organization_id", "person_id", "product_id")
+    )
+    histories: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for organization_id, person_id, product_id in won:
+        histories[_customer_key(organization_id, person_id)].append(product_id)
+    current = histories.get(_customer_key(deal.organization_id, deal.person_id), [])
+    if deal.product_id is not None and deal.product_id not in current:
+        current = [*current, deal.product_id]
+    catalogue = list(
+        Product.objects.filter(workspace_id=deal.workspace_id, active=True).values_list(
+            "id", "price"
+        )
+    )
+    offers = next_offers(histories.values(), current, limit=limit, catalogue=catalogue)
+    products = Product.objects.in_bulk([offer.product for offer in offers])
+    return [
+        NextOfferRow(product=products[offer.product], followers=offer.followers, basis=offer.basis)
+        for offer in offers
+        if offer.product in products
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class DealAdvice:
+    start_small: Advice | None
+    playbook: list[str]
+    # Empty unless the customer is satisfied and the deal delivered (next_offers_eligible).
+    next_offers: list[NextOfferRow] = field(default_factory=list)
+
+
+def deal_advice(*, deal: Deal) -> DealAdvice:
+    """Everything the deal page advises: start small (for an open first deal), the playbook for
+    the customer's disposition, and next offers for a satisfied customer."""
+    start_small = None
+    if deal.status == DealStatus.OPEN:
+        start_small = start_small_advice(
+            workspace=deal.workspace,
+            pipeline=deal.pipeline,
+            amount=deal.amount,
+            currency=deal.currency,
+            person=deal.person,
+            organization=deal.organization,
+            deal=deal,
+        )
+    offers = deal_next_offers(deal=deal) if next_offers_eligible(deal=deal) else []
+    return DealAdvice(
+        start_small=start_small, playbook=playbook_for(deal.disposition), next_offers=offers
+    )
+
+
+# The report.
+
+
+@dataclass(frozen=True, slots=True)
+class StageValue:
+    stage: Stage
+    count: int
+    sums: dict[str, Decimal]
+
+
+@dataclass(frozen=True, slots=True)
+class DealReport:
+    # Disposition → won out of closed (won, lost or walked away).
+    conversion: dict[str, Ratio]
+    losses: LossOwnership
+    # Lost deals per category ("customer", "company", "market", "own").
+    loss_categories: dict[str, int]
+    satisfaction: ScoreSummary
+    # Open deals' value per stage of the pipeline, per currency.
+    pipeline_value: list[StageValue]
+    # Median of the customers' first won deals, per currency.
+    first_deal_median: dict[str, Decimal]
+
+
+def deal_report(
+    *, workspace: Workspace, pipeline: Pipeline | None = None, owner: User | None = None
+) -> DealReport:
+    """The pipeline report: conversion by the customer's disposition (do "difficult" customers
+    convert when someone stays engaged?), losses explained outward versus owned, satisfaction,
+    open value per stage, and the first-deal median."""
+    deals = Deal.objects.filter(workspace=workspace)
+    if pipeline is not None:
+        deals = deals.filter(pipeline=pipeline)
+    if owner is not None:
+        deals = deals.filter(owner=owner)
+    closed_rows = (
+        deals.exclude(status=DealStatus.OPEN)
+        .order_by()
+        .values("disposition", "status")
+        .annotate(count=Count("id"))
+    )
+    closed: list[tuple[str, str]] = []
+    for row in closed_rows:
+        closed.extend([(row["disposition"], row["status"])] * row["count"])
+    conversion = conversion_by_disposition(closed)
+    ordered_conversion = {
+        disposition: conversion[disposition]
+        for disposition in Disposition.values
+        if disposition in conversion
+    }
+    loss_counts = {
+        row["loss_category"]: row["count"]
+        for row in deals.filter(status=DealStatus.LOST)
+        .order_by()
+        .values("loss_category")
+        .annotate(count=Count("id"))
+    }
+    categories: list[str] = []
+    for category, count in loss_counts.items():
+        categories.extend([category] * count)
+    losses = loss_ownership(categories, OUTWARD_LOSS_CATEGORIES)
+    answered = SatisfactionRequest.objects.filter(workspace=workspace, answered_at__isnull=False)
+    if pipeline is not None:
+        answered = answered.filter(deal__pipeline=pipeline)
+    if owner is not None:
+        answered = answered.filter(deal__owner=owner)
+    scores = answered.order_by().values_list("score", flat=True)
+    satisfaction = score_summary(score for score in scores if score is not None)
+    value_stages = Stage.objects.filter(workspace=workspace).select_related("pipeline")
+    if pipeline is not None:
+        value_stages = value_stages.filter(pipeline=pipeline)
+    totals: dict[int, tuple[int, dict[str, Decimal]]] = {}
+    for row in (
+        deals.filter(status=DealStatus.OPEN)
+        .order_by()
+        .values("stage_id", "currency")
+        .annotate(count=Count("id"), total=Sum("amount"))
+    ):
+        count, sums = totals.get(row["stage_id"], (0, {}))
+        sums[row["currency"]] = _money(row["total"])
+        totals[row["stage_id"]] = (count + row["count"], sums)
+    pipeline_value = [
+        StageValue(
+            stage=stage,
+            count=totals.get(stage.pk, (0, {}))[0],
+            sums=totals.get(stage.pk, (0, {}))[1],
+        )
+        for stage in value_stages.order_by("pipeline__name", "pipeline_id", "position")
+    ]
+    first_deal_median: dict[str, Decimal] = {}
+    for currency, amounts in sorted(_first_deals(workspace).items()):
+        median = median_amount(amounts)
+        if median is not None:
+            first_deal_median[currency] = median
+    return DealReport(
+        conversion=ordered_conversion,
+        losses=losses,
+        loss_categories={
+            category: loss_counts.get(category, 0) for category in LossCategory.values if category
+        },
+        satisfaction=satisfaction,
+        pipeline_value=pipeline_value,
+        first_deal_median=first_deal_median,
+    )
+
+
+def today_items(
+    *, workspace: Workspace, owner: User | None = None, today: dt.date | None = None
+) -> tuple[QuerySet[Deal], QuerySet[PostSaleCheck], QuerySet[Task]]:
+    """The Today section: deals needing a next step, post-sale checks due, and open tasks due
+    (promise follow-ups and next steps), for one member or the whole workspace."""
+    today = today or timezone.localdate()
+    return (
+        deals_needing_attention(workspace=workspace, owner=owner, today=today),
+        post_sale_checks_due(workspace=workspace, owner=owner, today=today),
+        task_list(workspace=workspace, assignee=owner, due_by=today),
+    )
