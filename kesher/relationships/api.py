@@ -1,5 +1,7 @@
-"""/api/v1/ resources for the relationship graph: tie strengths (with their explanation),
-warm paths, who a person knows, keep-in-touch rhythms and due lists, and referrals."""
+"""/api/v1/ resources for the relationship graph: tie strengths (with their explanation) and
+their bulk recompute, the workspace's graph settings, warm paths, who a person knows, a
+person's neighbourhood, keep-in-touch rhythms, due lists and the calendar feed, and
+referrals."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status
@@ -19,12 +22,14 @@ from kesher.api.auth import ApiRequest
 from kesher.api.errors import error_responses, payload_ref
 from kesher.api.pagination import Page, PageParams, paginate
 from kesher.api.schemas import Ref, Text, ref
+from kesher.network import selectors as network_selectors
 from kesher.network.models import Tie
 from kesher.people import selectors as people_selectors
 from kesher.relationships import selectors, services
-from kesher.relationships.models import Referral
+from kesher.relationships.models import Referral, RelationshipSettings, Rhythm
 from kesher.relationships.phrasing import explanation_text
 from kesher.relationships.selectors import DueItem, PathView
+from kesher.relationships.tasks import tie_strength_recompute_task
 
 router = Router(tags=["relationships"])
 
@@ -89,6 +94,63 @@ def tie_strength_list(
     return paginate(
         selectors.tie_strength_list(workspace=workspace, person=person), page, TieStrengthOut.of
     )
+
+
+class RecomputeOut(Schema):
+    status: Literal["queued"]
+    detail: str
+
+
+@router.post("/tie-strengths/recompute", response={202: RecomputeOut, **error_responses()})
+def tie_strength_recompute(request: ApiRequest) -> Status[RecomputeOut]:
+    """Rescore every tie of the workspace from its whole history, in the background
+    (`kesher worker`); logging an interaction already rescores its own ties at once."""
+    tie_strength_recompute_task.enqueue(request.auth.workspace.pk)
+    return Status(
+        202,
+        RecomputeOut(
+            status="queued", detail=_("Recomputing every tie's strength in the background.")
+        ),
+    )
+
+
+# Settings
+
+
+class SettingsOut(Schema):
+    half_life_days: int = Field(
+        description="After this many days without contact, a contact counts half as much."
+    )
+    referral_target: int = Field(
+        description="Quality connections a loyal customer is expected to bring (default 6)."
+    )
+
+    @classmethod
+    def of(cls, settings: RelationshipSettings) -> SettingsOut:
+        return cls(half_life_days=settings.half_life_days, referral_target=settings.referral_target)
+
+
+class SettingsIn(Schema):
+    half_life_days: int = Field(description=f"1 to {services.MAX_HALF_LIFE_DAYS} days.")
+    referral_target: int = Field(description=f"1 to {services.MAX_REFERRAL_TARGET}.")
+
+
+@router.get("/relationship-settings", response={200: SettingsOut})
+def relationship_settings_get(request: ApiRequest) -> SettingsOut:
+    return SettingsOut.of(selectors.relationship_settings_get(workspace=request.auth.workspace))
+
+
+@router.put("/relationship-settings", response={200: SettingsOut, **WRITE_ERRORS})
+def relationship_settings_update(request: ApiRequest, payload: SettingsIn) -> SettingsOut:
+    """The owner sets the strength half-life (every tie is rescored in the background when it
+    changes) and the referral target."""
+    updated = services.relationship_settings_update(
+        workspace=request.auth.workspace,
+        actor=request.auth.user,
+        half_life_days=payload.half_life_days,
+        referral_target=payload.referral_target,
+    )
+    return SettingsOut.of(updated)
 
 
 # Warm paths
@@ -182,6 +244,51 @@ def who_they_know(request: ApiRequest, person_id: uuid.UUID) -> list[KnownOut]:
     ]
 
 
+class NodeOut(Schema):
+    person: Ref
+    hops: int = Field(description="Ties away from the person (0 for the person).")
+    reliability: float = Field(description="Of the best path from the person (0..1).")
+
+
+class EdgeOut(Schema):
+    a: uuid.UUID
+    b: uuid.UUID
+    strength: float
+
+
+class NeighbourhoodOut(Schema):
+    nodes: list[NodeOut]
+    edges: list[EdgeOut]
+    truncated: bool = Field(description="More people were in reach than are listed.")
+
+
+@router.get("/people/{person_id}/neighbourhood", response={200: NeighbourhoodOut, **READ_ERRORS})
+def neighbourhood(request: ApiRequest, person_id: uuid.UUID) -> NeighbourhoodOut:
+    """The people within two ties of this person and the ties among them: the graph view's
+    data."""
+    workspace = request.auth.workspace
+    person = people_selectors.person_get(workspace=workspace, public_id=person_id)
+    found = selectors.neighbourhood(workspace=workspace, person=person)
+    people = found.people
+    return NeighbourhoodOut(
+        nodes=[
+            NodeOut(
+                person=Ref(id=people[node.node].public_id, name=people[node.node].name),
+                hops=node.hops,
+                reliability=node.reliability,
+            )
+            for node in found.neighbourhood.nodes
+            if node.node in people
+        ],
+        edges=[
+            EdgeOut(a=people[u].public_id, b=people[v].public_id, strength=strength)
+            for u, v, strength in found.neighbourhood.edges
+            if u in people and v in people
+        ],
+        truncated=found.neighbourhood.truncated,
+    )
+
+
 # Keep in touch
 
 
@@ -271,6 +378,64 @@ def rhythm_clear(request: ApiRequest, person_id: uuid.UUID) -> Status[None]:
     person = people_selectors.person_get(workspace=workspace, public_id=person_id)
     services.rhythm_clear(workspace=workspace, user=request.auth.user, person=person)
     return Status(204, None)
+
+
+class KindRhythmOut(Schema):
+    tie_kind: Ref
+    every: str
+    days: int | None
+    started_on: dt.date
+
+    @classmethod
+    def of(cls, rhythm: Rhythm) -> KindRhythmOut:
+        assert rhythm.tie_kind is not None
+        return cls(
+            tie_kind=Ref(id=rhythm.tie_kind.public_id, name=rhythm.tie_kind.label),
+            every=rhythm.every,
+            days=rhythm.days,
+            started_on=rhythm.started_on,
+        )
+
+
+@router.put("/tie-kinds/{kind_id}/rhythm", response={200: KindRhythmOut, **WRITE_ERRORS})
+def rhythm_kind_set(request: ApiRequest, kind_id: uuid.UUID, payload: RhythmIn) -> KindRhythmOut:
+    """Set the caller's rhythm for everyone tied to them by this kind of tie (a person's own
+    rhythm wins over it)."""
+    workspace = request.auth.workspace
+    kind = network_selectors.tie_kind_get(workspace=workspace, public_id=kind_id)
+    rhythm = services.rhythm_set(
+        workspace=workspace,
+        user=request.auth.user,
+        every=payload.every,
+        days=payload.days,
+        tie_kind=kind,
+    )
+    return KindRhythmOut.of(rhythm)
+
+
+@router.delete("/tie-kinds/{kind_id}/rhythm", response={204: None, **error_responses(403, 404)})
+def rhythm_kind_clear(request: ApiRequest, kind_id: uuid.UUID) -> Status[None]:
+    workspace = request.auth.workspace
+    kind = network_selectors.tie_kind_get(workspace=workspace, public_id=kind_id)
+    services.rhythm_clear(workspace=workspace, user=request.auth.user, tie_kind=kind)
+    return Status(204, None)
+
+
+class CalendarFeedOut(Schema):
+    url: str = Field(
+        description="The secret iCalendar address: shown once; asking again replaces it."
+    )
+
+
+@router.post("/calendar-feed", response={201: CalendarFeedOut, **error_responses(403)})
+def calendar_feed_regenerate(request: ApiRequest) -> Status[CalendarFeedOut]:
+    """A new secret address for the caller's keep-in-touch reminders in any calendar app; the
+    previous address stops working."""
+    _feed, secret = services.calendar_feed_regenerate(
+        workspace=request.auth.workspace, user=request.auth.user
+    )
+    url = request.build_absolute_uri(reverse("relationships:calendar_feed", args=[secret]))
+    return Status(201, CalendarFeedOut(url=url))
 
 
 # Referrals

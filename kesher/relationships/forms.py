@@ -7,14 +7,27 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kesher.accounts.models import User
 from kesher.network.models import TieKind
 from kesher.people.forms import PersonChoiceField, PickerForm, date_input, textarea
 from kesher.relationships.models import Referral, ReferralOutcome, RhythmEvery
-from kesher.relationships.services import CURRENCIES, MAX_RHYTHM_DAYS
+from kesher.relationships.services import (
+    CURRENCIES,
+    MAX_HALF_LIFE_DAYS,
+    MAX_REFERRAL_TARGET,
+    MAX_RHYTHM_DAYS,
+)
 from kesher.workspaces.models import Workspace
+
+
+def _in_range(value: int | None, *, limit: int, message: str | Promise) -> int | None:
+    """The services' own message (which says the range) rather than Django's generic one."""
+    if value is not None and not 1 <= value <= limit:
+        raise forms.ValidationError(str(message) % {"max": limit})
+    return value
 
 
 class RhythmForm(forms.Form):
@@ -22,14 +35,21 @@ class RhythmForm(forms.Form):
     days = forms.IntegerField(
         label=_("Every how many days"),
         required=False,
-        min_value=1,
-        max_value=MAX_RHYTHM_DAYS,
+        # The browser's own hints; the range is checked in clean_days.
+        widget=forms.NumberInput(attrs={"min": 1, "max": MAX_RHYTHM_DAYS}),
         help_text=_("Only for a custom rhythm."),
     )
 
+    def clean_days(self) -> int | None:
+        return _in_range(
+            self.cleaned_data.get("days"),
+            limit=MAX_RHYTHM_DAYS,
+            message=_("Give a number of days from 1 to %(max)d."),
+        )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("every") == RhythmEvery.CUSTOM and not data.get("days"):
+        if data.get("every") == RhythmEvery.CUSTOM and not data.get("days") and not self.errors:
             self.add_error("days", _("Give a number of days for a custom rhythm."))
         return data
 
@@ -56,16 +76,28 @@ class KindRhythmForm(RhythmForm):
 class SettingsForm(forms.Form):
     half_life_days = forms.IntegerField(
         label=_("Strength half-life (days)"),
-        min_value=1,
-        max_value=3650,
+        widget=forms.NumberInput(attrs={"min": 1, "max": MAX_HALF_LIFE_DAYS}),
         help_text=_("After this many days without contact, a contact counts half as much."),
     )
     referral_target = forms.IntegerField(
         label=_("Referral target per loyal customer"),
-        min_value=1,
-        max_value=1000,
+        widget=forms.NumberInput(attrs={"min": 1, "max": MAX_REFERRAL_TARGET}),
         help_text=_("Quality connections a loyal long-term customer brings (default 6)."),
     )
+
+    def clean_half_life_days(self) -> int | None:
+        return _in_range(
+            self.cleaned_data.get("half_life_days"),
+            limit=MAX_HALF_LIFE_DAYS,
+            message=_("The half-life is a number of days from 1 to %(max)d."),
+        )
+
+    def clean_referral_target(self) -> int | None:
+        return _in_range(
+            self.cleaned_data.get("referral_target"),
+            limit=MAX_REFERRAL_TARGET,
+            message=_("The target is a number of referrals from 1 to %(max)d."),
+        )
 
 
 class MemberChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

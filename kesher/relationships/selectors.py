@@ -19,7 +19,7 @@ from decimal import Decimal
 import numpy as np
 import numpy.typing as npt
 from django.db import connection, transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -460,8 +460,12 @@ def graph_load(*, workspace: Workspace, chunk: int = 250_000) -> Graph:
     chunk becomes a numpy block at once, so memory holds numbers, never millions of row
     tuples; an unscored tie's NULL strength arrives as NaN (the engine's floor).
     """
-    rows = Tie.objects.filter(workspace=workspace).values_list(
-        "person_a_id", "person_b_id", "strength"
+    # No ORDER BY: the graph does not care, and the model's default ordering would make the
+    # database sort every tie of the workspace first (most of the load time at 10M ties).
+    rows = (
+        Tie.objects.filter(workspace=workspace)
+        .order_by()
+        .values_list("person_a_id", "person_b_id", "strength")
     )
     sql, params = rows.query.sql_with_params()
     blocks = []
@@ -480,8 +484,9 @@ def graph_get(*, workspace: Workspace) -> Graph:
 
     Each web or worker process keeps its own copy; a change made by another process is seen at
     the next query, which reads the version (one row) before using the cache. Every rescore
-    bumps it, so a busy workspace reloads after each logged interaction: a cold load is about
-    a second per million ties (benchmarks/graph_db.py).
+    bumps it, so a busy workspace reloads after each logged interaction: a cold load takes one
+    to two seconds per million ties (benchmarks/graph_db.py: 11.5 s on PostgreSQL and 17.8 s
+    on SQLite for 9.5M ties, on a busy 2-core machine).
     """
     version = graph_version(workspace=workspace)
     cached = _graphs.get(workspace.pk)
@@ -707,7 +712,6 @@ def referral_network(*, workspace: Workspace) -> referral_engine.ReferralNetwork
     records (an implicit referral on the day they were added, of no value), so that chains
     entered either way are one chain. Values in another currency than the workspace's are not
     added up (they would need an exchange rate)."""
-    members = member_people(workspace=workspace)
     recorded = list(
         Referral.objects.filter(workspace=workspace).values_list(
             "pk",
@@ -719,6 +723,10 @@ def referral_network(*, workspace: Workspace) -> referral_engine.ReferralNetwork
             "to_member_id",
             "outcome",
         )
+    )
+    # Which member a referral was made to is looked up only when one was (rarely).
+    members = (
+        member_people(workspace=workspace) if any(row[6] is not None for row in recorded) else {}
     )
     links = [
         referral_engine.Referral(
@@ -733,9 +741,16 @@ def referral_network(*, workspace: Workspace) -> referral_engine.ReferralNetwork
         for pk, referrer, referred, on, value, currency, to_member, outcome in recorded
     ]
     covered = {(link.referrer, link.referred) for link in links}
-    for pk, referrer, created in Person.objects.filter(
-        workspace=workspace, referred_by__isnull=False
-    ).values_list("pk", "referred_by_id", "created_at"):
+    # The people with a referrer, found through the referrer's index alone, as they are few:
+    # SQLite walks the whole table for `referred_by IS NOT NULL` and would otherwise walk every
+    # person of the workspace by its index. Ids are positive, so `> 0` means "has one"; the
+    # workspace is compared as `workspace_id + 0`, which no index can serve.
+    referred = Person.objects.alias(of_workspace=F("workspace_id") + 0).filter(
+        referred_by_id__gt=0, of_workspace=workspace.pk
+    )
+    for pk, referrer, created in referred.order_by().values_list(
+        "pk", "referred_by_id", "created_at"
+    ):
         if (referrer, pk) not in covered and referrer != pk:
             links.append(
                 referral_engine.Referral(
@@ -769,7 +784,10 @@ def referral_chain(*, workspace: Workspace, person: Person) -> ChainView:
     network = referral_network(workspace=workspace)
     links = network.chain(person.pk)
     ids = [links[0].referrer, *(link.referred for link in links)] if links else [person.pk]
-    people = Person.objects.select_related("met_at").in_bulk(ids)
+    # The person is at hand; only the others of their chain are loaded.
+    others = [pk for pk in ids if pk != person.pk]
+    people = Person.objects.select_related("met_at").in_bulk(others) if others else {}
+    people[person.pk] = person
     first = people[ids[0]]
     target = relationship_settings_get(workspace=workspace).referral_target
     return ChainView(

@@ -57,7 +57,9 @@ def _owner(workspace: Workspace, actor: User) -> None:
         .first()
     )
     if role != Role.OWNER:
-        raise PermissionDeniedError(_("Only the workspace's owner can do this."))
+        raise PermissionDeniedError(
+            _("Only the workspace's owner can do this: ask them to do it for you.")
+        )
 
 
 @transaction.atomic
@@ -196,7 +198,9 @@ def _check_rhythm(every: str, days: int | None) -> int | None:
 
 def _member(workspace: Workspace, user: User) -> None:
     if not Membership.objects.filter(workspace=workspace, user=user).exists():
-        raise ValidationError(_("Only the workspace's members keep in touch through it."))
+        raise ValidationError(
+            _("Only members of this workspace can set rhythms in it: ask its owner to invite you.")
+        )
 
 
 @transaction.atomic
@@ -214,10 +218,14 @@ def rhythm_set(
     _member(workspace, user)
     days = _check_rhythm(every, days)
     if (person is None) == (tie_kind is None):
-        raise ValidationError(_("A rhythm is for one person or for one kind of tie."))
+        raise ValidationError(
+            _("A rhythm is for one person or for one kind of tie: choose exactly one of them.")
+        )
     target = person or tie_kind
     if getattr(target, "workspace_id", None) != workspace.pk:
-        raise ValidationError(_("A linked record belongs to another workspace."))
+        raise ValidationError(
+            _("A linked record belongs to another workspace: choose one from this workspace.")
+        )
     rhythm, _created = Rhythm.objects.update_or_create(
         workspace=workspace,
         user=user,
@@ -309,7 +317,9 @@ def _decimal(value: Decimal | int | str) -> Decimal:
             {"value": [_("The value cannot be negative: give 0 when no business came of it.")]}
         )
     if amount >= Decimal(10) ** 12:
-        raise ValidationError({"value": [_("The value is too large.")]})
+        raise ValidationError(
+            {"value": [_("The value is too large: it must be below 1,000,000,000,000.")]}
+        )
     return amount.quantize(Decimal("0.01"))
 
 
@@ -328,7 +338,9 @@ def _validated_referral(
     errors: dict[str, list[str]] = {}
     for person in (referrer, referred):
         if person.workspace_id != workspace.pk:
-            raise ValidationError(_("A linked record belongs to another workspace."))
+            raise ValidationError(
+                _("A linked record belongs to another workspace: choose one from this workspace.")
+            )
     if referrer.pk == referred.pk:
         errors["referred"] = [_("A person cannot refer themselves: choose someone else.")]
     if (

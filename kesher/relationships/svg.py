@@ -1,8 +1,10 @@
 """The graph view of a person's neighbourhood as server-side SVG.
 
 The layout is networkx's spring layout (force-directed, edges pulling by strength), seeded so a
-page looks the same on every load, with the person fixed in the middle. The SVG carries a
-<title> for the figure and for every person and tie, and each person links to their page;
+page looks the same on every load, with the person fixed in the middle. The SVG is a labelled
+group rather than an image, so that screen readers and the keyboard reach the links inside it
+(an image's children are presentational); it carries a <title> for the figure and for every
+person and tie, and each person links to their page;
 labels use `dir="auto"` and `text-anchor="middle"`, so Hebrew and English names both sit
 centred under their node whatever the page's direction.
 """
@@ -72,7 +74,7 @@ def render(
     title = _("Who %(name)s knows") % {"name": center.name if center else ""}
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="graph" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'role="img" aria-labelledby="graph-title">',
+        f'role="group" aria-labelledby="graph-title">',
         f'<title id="graph-title">{escape(title)}</title>',
         '<g class="graph-edges">',
     ]

@@ -88,3 +88,45 @@ def test_rhythms_are_set_for_a_few_people(demo):
         "Shlomo Biton",
     ]
     assert [r.tie_kind.name for r in rhythms if r.tie_kind] == ["אימון / Coaching"]
+
+
+def test_the_senior_managers_graph_renders_with_his_network(demo):
+    client = Client()
+    client.cookies["django_language"] = "en"
+    assert client.login(email=DEMO_EMAIL, password=DEMO_PASSWORD)
+    avi = person(demo, "Avi Rosen")
+    ido = person(demo, "Ido Peretz")
+    response = client.get(reverse("relationships:graph", args=[avi.public_id]))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="graph"' in text
+    assert 'role="group" aria-labelledby="graph-title"' in text
+    assert f'<title id="graph-title">Who {avi.name} knows</title>' in text
+    # Ido is one of Avi's direct ties: a node linking to his page, and a line of the list.
+    assert f'<a href="/people/{ido.public_id}/" class="graph-node hops-1">' in text
+    found = selectors.neighbourhood(workspace=demo.workspace, person=avi)
+    assert ido.pk in {node.node for node in found.neighbourhood.nodes if node.hops == 1}
+    assert text.count("<line ") == len(found.neighbourhood.edges)
+
+
+def test_who_avi_knows_and_how_to_reach_his_company_render(demo):
+    client = Client()
+    client.cookies["django_language"] = "en"
+    assert client.login(email=DEMO_EMAIL, password=DEMO_PASSWORD)
+    avi = person(demo, "Avi Rosen")
+    known = selectors.who_they_know(workspace=demo.workspace, person=avi)
+    assert [item.person.name_alt for item in known] == [
+        "Yossi Haddad",
+        "Or Shalev",
+        "Tamar Revivo",
+        "Hadas Weissman",
+    ]
+    body = client.get(reverse("relationships:who_they_know", args=[avi.public_id])).content
+    assert person(demo, "Yossi Haddad").name in body.decode()
+    assert avi.organization is not None
+    paths = selectors.warm_paths(
+        workspace=demo.workspace, user_id=demo.user.pk, organization=avi.organization
+    )
+    assert names(paths[0].people) == ["Alon Berkovich", "Avi Rosen"]
+    url = reverse("relationships:reach_organization", args=[avi.organization.public_id])
+    assert avi.name in client.get(url).content.decode()

@@ -66,6 +66,29 @@ def test_an_introduction_is_a_touch_too(workspace, user, dana):
     assert selectors.keep_in_touch(workspace=workspace, user_id=user.pk).overdue == []
 
 
+def test_making_an_introduction_resets_both_peoples_clocks(workspace, user, dana):
+    from kesher.introductions.services import introduction_create, introduction_propose
+    from kesher.relationships.models import Rhythm
+
+    ben = PersonFactory(workspace=workspace, name="Ben")
+    rhythm_set(workspace=workspace, user=user, every="weekly", person=dana)
+    rhythm_set(workspace=workspace, user=user, every="custom", days=20, person=ben)
+    today = timezone.localdate()
+    Rhythm.objects.update(started_on=today - dt.timedelta(days=30))
+    state = selectors.keep_in_touch(workspace=workspace, user_id=user.pk, today=today)
+    assert names(state.overdue) == ["Dana", "Ben"]
+    introduction = introduction_create(workspace=workspace, user=user, person_a=dana, person_b=ben)
+    introduction_propose(introduction=introduction, user=user)
+    state = selectors.keep_in_touch(workspace=workspace, user_id=user.pk, today=today)
+    # Nobody is overdue any more: Dana is next due a week from today, Ben in twenty days.
+    assert (state.overdue, state.due_today, names(state.upcoming)) == ([], [], ["Dana"])
+    due = {
+        s.person: s.next_due(today)[0]
+        for s in selectors.keep_in_touch_states(workspace=workspace, user_id=user.pk)
+    }
+    assert due == {dana.pk: today + dt.timedelta(days=7), ben.pk: today + dt.timedelta(days=20)}
+
+
 def test_a_tie_kind_rhythm_covers_everyone_tied_to_me_by_it(workspace, user, me, dana, tie, kind):
     stranger = PersonFactory(workspace=workspace, name="Stranger")
     rhythm_set(workspace=workspace, user=user, every="monthly", tie_kind=kind)
@@ -140,8 +163,8 @@ def test_the_digest_is_one_grouped_email(workspace, user, dana):
     assert digest_send(workspace=workspace, user=user, today=today, base_url="https://k.example")
     [email] = mail.outbox
     assert email.to == [user.email]
-    assert email.subject == f"Keep in touch this week — {workspace.name}"
-    # The workspace speaks Hebrew: the headings are translated, the names are as written.
+    # The workspace speaks Hebrew: the email is translated, the names are as written.
+    assert email.subject == f"שמירה על קשר השבוע — {workspace.name}"
     workspace.language = "en"
     workspace.save()
     mail.outbox.clear()
@@ -252,4 +275,7 @@ def test_the_digest_command_sends_and_rejects_an_unknown_workspace(workspace, us
     assert main(["digest", "--workspace", "nope"]) == 2
     assert main(["strengths", "--workspace", str(workspace.public_id)]) == 0
     _out, err = capsys.readouterr()
-    assert "No workspace has the id nope." in err
+    assert (
+        "No workspace has the id nope: check it, or leave out --workspace to include every "
+        "workspace." in err
+    )

@@ -161,3 +161,54 @@ def test_people_of_another_workspace_cannot_be_referred(workspace, people, other
             referred=PersonFactory(workspace=other_workspace),
             date=DAY,
         )
+
+
+def test_the_person_pages_show_the_chain_given_received_value_and_yield(
+    client_logged_in, workspace, user, people
+):
+    from django.urls import reverse
+
+    client_logged_in.cookies["django_language"] = "en"
+    workspace.currency = "ILS"
+    workspace.save()
+    referral_create(
+        workspace=workspace,
+        referrer=people["manager"],
+        referred=people["mover"],
+        to_member=user,
+        for_what="Furnishing the new office",
+        date=DAY,
+        outcome="won",
+        value=Decimal("40000"),
+    )
+    referral_create(
+        workspace=workspace,
+        referrer=people["mover"],
+        referred=people["assistant"],
+        date=DAY + dt.timedelta(days=30),
+        outcome="won",
+        value=Decimal("5000"),
+    )
+    assistant = client_logged_in.get(
+        reverse("people:detail", args=[people["assistant"].public_id])
+    ).content.decode()
+    assert (
+        "Assistant came through a chain of 2 referrals that began with Manager, who came from "
+        "Networking night."
+    ) in assistant
+    manager = client_logged_in.get(
+        reverse("people:detail", args=[people["manager"].public_id])
+    ).content.decode()
+    facts = manager[manager.index('class="facts referral-stats"') :]
+    facts = " ".join(facts[: facts.index("</dl>")].split())
+    assert facts.startswith(
+        'class="facts referral-stats"> <dt>Referrals given</dt> <dd> 1 </dd> '
+        "<dt>Referrals received</dt> <dd> 0 </dd> "
+        "<dt>Business generated directly</dt> <dd> 40,000 ILS </dd> "
+        "<dt>Business generated via chains</dt> <dd> 5,000 ILS </dd> "
+        "<dt>Referral yield</dt> <dd> 1 of 6 quality connections </dd>"
+    )
+    listing = client_logged_in.get(reverse("relationships:referrals")).content.decode()
+    assert "To whom in the team" in listing
+    assert f'<span dir="auto">{user.display_name or user.email}</span>' in listing
+    assert "Furnishing the new office" in listing

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kesher.engine.strength import Touch, tie_strength
 from kesher.network.models import Tie
@@ -165,3 +165,155 @@ def test_an_interaction_logged_by_nobody_touches_no_tie(workspace, dana, tie):
     )
     tie.refresh_from_db()
     assert tie.strength == 0.0
+
+
+def test_logging_an_interaction_on_the_person_page_rescores_the_tie(
+    client_logged_in, workspace, dana, tie
+):
+    from django.urls import reverse
+
+    when = timezone.localtime() - dt.timedelta(days=3)
+    response = client_logged_in.post(
+        reverse("network:interaction_create", args=[dana.public_id]),
+        {
+            "occurred_at": when.strftime("%Y-%m-%dT%H:%M"),
+            "channel": "call",
+            "initiated_by": "them",
+            "exchange": "neutral",
+        },
+    )
+    assert response.status_code in (200, 302)
+    tie.refresh_from_db()
+    detail = TieStrength.objects.get(tie=tie)
+    assert tie.strength == detail.score > 0
+    assert detail.explanation["channel_counts"]["call"] == 1
+    # The request left Hebrew (the default language) active; the wording is checked in English.
+    with translation.override("en"):
+        text = explanation_text(detail.explanation, name_a=tie.person_a.name, name_b="Dana")
+    assert text == "1 call in 90 days, last 3 days ago, only Dana initiates"
+
+
+def test_quick_capture_logs_a_meeting_that_counts_once_a_tie_is_added(
+    client_logged_in, workspace, me, kind
+):
+    from django.urls import reverse
+
+    from kesher.network.services import tie_create
+    from kesher.people.models import Person
+
+    response = client_logged_in.post(
+        reverse("people:quick_capture"), {"name": "Noa Captured", "note": "Met at the café"}
+    )
+    assert response.status_code in (200, 302)
+    noa = Person.objects.get(workspace=workspace, name="Noa Captured")
+    tie = tie_create(workspace=workspace, person=me, other=noa, kind=kind)
+    detail = TieStrength.objects.get(tie=tie)
+    assert tie.strength == detail.score > 0
+    assert detail.explanation["channel_counts"]["meeting"] == 1
+    assert detail.explanation["days_since_last"] == 0
+
+
+def test_quick_capture_through_the_api_feeds_the_same_strength(workspace, user, me, kind):
+    from django.test import Client
+
+    from kesher.accounts.services import api_token_create
+    from kesher.network.services import tie_create
+    from kesher.people.models import Person
+    from tests.api.conftest import ApiClient
+
+    _token, secret = api_token_create(user=user, workspace=workspace, name="capture")
+    api = ApiClient(Client(), secret)
+    assert api.post("/capture", {"name": "Gal Captured", "note": "Coffee"}).status_code == 201
+    gal = Person.objects.get(workspace=workspace, name="Gal Captured")
+    tie = tie_create(workspace=workspace, person=me, other=gal, kind=kind)
+    assert TieStrength.objects.get(tie=tie).explanation["channel_counts"]["meeting"] == 1
+
+
+def test_recompute_all_from_the_strengths_page(client_logged_in, workspace, user, dana, tie):
+    from django.urls import reverse
+
+    log(workspace, user, [dana], days_ago=2)
+    TieStrength.objects.all().delete()
+    Tie.objects.update(strength=None)
+    response = client_logged_in.post(reverse("relationships:strengths_recompute"))
+    assert response.status_code == 302
+    # The immediate backend in tests; `kesher worker` runs it from the database otherwise.
+    tie.refresh_from_db()
+    assert tie.strength == TieStrength.objects.get(tie=tie).score > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_runs_the_queued_bulk_recompute(workspace, user, dana, tie, capsys):
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    from kesher.cli import main
+    from kesher.relationships.tasks import tie_strength_recompute_task
+
+    log(workspace, user, [dana], days_ago=2)
+    TieStrength.objects.all().delete()
+    Tie.objects.update(strength=None)
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        tie_strength_recompute_task.enqueue(workspace.pk)
+        tie.refresh_from_db()
+        assert tie.strength is None
+        assert main(["worker", "--batch", "--quiet"]) == 0
+    tie.refresh_from_db()
+    assert tie.strength == TieStrength.objects.get(tie=tie).score > 0
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert capsys.readouterr().out == ""
+
+
+EXPLAINED = {
+    "window_days": 90,
+    "channel_counts": {"meeting": 3, "call": 1},
+    "interactions": 4,
+    "days_since_last": 12,
+    "initiated": [2, 1],
+    "gives": [1, 0],
+    "days_known": 800,
+    "trust": 4,
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            "3 meetings, 1 call in 90 days, last 12 days ago, both initiate, Alon gave once, "
+            "known 2 years, trust 4/5",
+        ),
+        (
+            "he",
+            "3 פגישות, שיחה אחת ב-90 ימים, מגע אחרון לפני 12 ימים, שני הצדדים יוזמים, "
+            "נתינה אחת מצד Alon, מכירים 2 שנים, אמון 4/5",
+        ),
+    ],
+)
+def test_the_explanation_reads_in_english_and_hebrew(language, expected):
+    from django.utils import translation
+
+    with translation.override(language):
+        assert explanation_text(EXPLAINED, name_a="Alon", name_b="Dana") == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "1 meeting in 90 days, last 12 days ago"),
+        ("he", "פגישה אחת ב-90 ימים, מגע אחרון לפני 12 ימים"),
+    ],
+)
+def test_the_strengths_and_person_pages_explain_in_the_users_language(
+    client_logged_in, workspace, user, dana, tie, language, expected
+):
+    from django.urls import reverse
+
+    log(workspace, user, [dana], days_ago=12)
+    client_logged_in.cookies["django_language"] = language
+    for page in (
+        reverse("relationships:strengths"),
+        reverse("people:detail", args=[dana.public_id]),
+    ):
+        assert expected in client_logged_in.get(page).content.decode(), page

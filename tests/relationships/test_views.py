@@ -158,7 +158,7 @@ def test_rhythm_from_the_person_page_and_its_errors(english, workspace, user, da
     url = reverse("relationships:rhythm_person_set", args=[dana.public_id])
     response = english.post(url, {"every": "custom", "days": "0"}, follow=True)
     assert Rhythm.objects.count() == 0
-    assert "Ensure this value is greater than or equal to 1." in response.content.decode()
+    assert "Give a number of days from 1 to 730." in response.content.decode()
     english.post(url, {"every": "custom", "days": "21"})
     rhythm = Rhythm.objects.get()
     assert (rhythm.person, rhythm.every, rhythm.days) == (dana, "custom", 21)
@@ -229,3 +229,128 @@ def test_today_shows_the_keep_in_touch_section(english, workspace, user, dana):
     body = english.get(reverse("core:home")).content.decode()
     assert 'id="keep-in-touch"' in body
     assert body.index("Overdue") < body.index("Dana", body.index('id="keep-in-touch"'))
+
+
+def test_other_workspace_cannot_prefill_record_or_rescore_the_firsts(
+    other_client, workspace, user, dana, tie, kind, referral
+):
+    from kesher.relationships.models import TieStrength
+
+    other_client.cookies["django_language"] = "en"
+    url = reverse("relationships:referral_create")
+    assert other_client.get(url + f"?referred={dana.public_id}").status_code == 404
+    response = other_client.post(
+        url,
+        {
+            "referrer": str(referral.referrer.public_id),
+            "referred": str(dana.public_id),
+            "date": "2025-02-01",
+            "outcome": "won",
+            "value": "10",
+            "currency": "ILS",
+        },
+    )
+    assert response.status_code == 400
+    assert Referral.objects.count() == 1
+    response = other_client.post(
+        reverse("relationships:rhythm_kind_set"), {"tie_kind": kind.pk, "every": "weekly"}
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice." in response.content.decode()
+    assert Rhythm.objects.count() == 0
+    computed = TieStrength.objects.get(tie=tie).computed_at
+    assert other_client.post(reverse("relationships:strengths_recompute")).status_code == 302
+    assert TieStrength.objects.get(tie=tie).computed_at == computed
+
+
+def test_another_members_or_workspaces_calendar_address_never_shows_mine(
+    other_client, english, workspace, user, dana
+):
+    from kesher.relationships.models import CalendarFeed
+    from kesher.workspaces.models import Membership
+
+    rhythm_set(workspace=workspace, user=user, every="weekly", person=dana)
+    mine = english.post(reverse("relationships:calendar_regenerate")).content.decode()
+    start = mine.index("http://testserver/relationships/calendar/")
+    my_url = mine[start : mine.index('"', start)]
+    # The other workspace's owner makes their own address: mine keeps working, theirs is empty.
+    theirs = other_client.post(reverse("relationships:calendar_regenerate")).content.decode()
+    start = theirs.index("http://testserver/relationships/calendar/")
+    their_url = theirs[start : theirs.index('"', start)]
+    assert "Dana" in Client().get(my_url).content.decode()
+    assert "BEGIN:VEVENT" not in Client().get(their_url).content.decode()
+    # A teammate in my workspace gets an address of their own, without my reminders.
+    teammate = UserFactory()
+    Membership.objects.create(workspace=workspace, user=teammate, role="member")
+    client = Client()
+    assert client.login(email=teammate.email, password=PASSWORD)
+    body = client.post(reverse("relationships:calendar_regenerate")).content.decode()
+    start = body.index("http://testserver/relationships/calendar/")
+    teammate_url = body[start : body.index('"', start)]
+    assert "BEGIN:VEVENT" not in Client().get(teammate_url).content.decode()
+    assert CalendarFeed.objects.filter(workspace=workspace).count() == 2
+    # Regenerating replaces only my own address.
+    english.post(reverse("relationships:calendar_regenerate"))
+    assert Client().get(my_url).status_code == 404
+    assert Client().get(teammate_url).status_code == 200
+
+
+def test_the_strength_and_graph_pages_need_a_login(client, workspace, dana):
+    for page in [
+        reverse("relationships:strengths"),
+        reverse("relationships:strengths_csv"),
+        reverse("relationships:keep_in_touch"),
+        reverse("relationships:referrals"),
+        *person_pages(dana),
+    ]:
+        response = client.get(page)
+        assert response.status_code == 302, page
+        assert response["Location"].startswith("/accounts/login/"), page
+
+
+def test_a_custom_rhythm_out_of_range_says_how_to_fix_it(english, workspace, kind):
+    response = english.post(
+        reverse("relationships:rhythm_kind_set"),
+        {"tie_kind": kind.pk, "every": "custom", "days": "731"},
+    )
+    assert response.status_code == 200
+    assert "Give a number of days from 1 to 730." in response.content.decode()
+    assert Rhythm.objects.count() == 0
+
+
+def test_a_half_life_out_of_range_is_refused_with_the_range(english, workspace):
+    response = english.post(
+        reverse("relationships:settings"), {"half_life_days": "4000", "referral_target": "6"}
+    )
+    assert response.status_code == 400
+    assert "The half-life is a number of days from 1 to 3650." in response.content.decode()
+    response = english.post(
+        reverse("relationships:settings"), {"half_life_days": "30", "referral_target": "8"}
+    )
+    assert response.status_code == 302
+    from kesher.relationships.selectors import relationship_settings_get
+
+    settings = relationship_settings_get(workspace=workspace)
+    assert (settings.half_life_days, settings.referral_target) == (30, 8)
+
+
+def test_today_lists_strong_ties_losing_touch_without_any_rhythm(
+    english, workspace, user, dana, tie
+):
+    from django.utils import timezone
+
+    from kesher.network.services import tie_update
+
+    tie_update(tie=tie, kind=tie.kind, trust=5, since=timezone.localdate() - dt.timedelta(days=900))
+    for days in (20, 15, 10, 5):
+        log(workspace, user, [dana], days_ago=days, initiated_by="me")
+        log(workspace, user, [dana], days_ago=days - 1, initiated_by="them", exchange="give")
+    body = english.get(reverse("core:home")).content.decode()
+    section = body[body.index('id="keep-in-touch"') :]
+    assert "No rhythm set yet" in section
+    losing = section[section.index("Losing touch") :]
+    assert f'<a href="/people/{dana.public_id}/" dir="auto">Dana</a>' in losing
+    from kesher.relationships import selectors
+
+    [item] = selectors.keep_in_touch(workspace=workspace, user_id=user.pk).losing_touch
+    assert f"strength {item.score:.0f}, losing {item.decay_per_day:.2f} a day" in losing

@@ -124,3 +124,61 @@ def test_recompute_then_graph_uses_computed_strengths(workspace, user, network):
     # No interactions, no trust: every tie scores 0, so every path is at the floor.
     paths = selectors.warm_paths(workspace=workspace, user_id=user.pk, person=network["Ido"])
     assert [round(path.path.reliability, 6) for path in paths] == [0.0001, 0.0001]
+
+
+def test_the_reach_page_says_whom_to_ask_in_order_and_why(
+    client_logged_in, workspace, user, network
+):
+    from django.urls import reverse
+
+    client_logged_in.cookies["django_language"] = "en"
+    url = reverse("relationships:reach_person", args=[network["Hadas"].public_id])
+    body = " ".join(client_logged_in.get(url).content.decode().split())
+    avi, ido = network["Avi"], network["Ido"]
+    assert (
+        f'Ask <a href="/people/{avi.public_id}/" dir="auto">Avi</a> then '
+        f'<a href="/people/{ido.public_id}/" dir="auto">Ido</a> '
+        '<span class="badge">reliability 19.2%</span>'
+    ) in body
+    assert '<span class="badge badge-strength">strength 80</span>' in body
+    # Each step carries its tie's explanation: the why behind the number.
+    assert body.count('<span class="muted">no contact logged</span>') == 6
+
+
+def test_the_reach_page_puts_the_teammate_who_knows_her_best_first(
+    client_logged_in, workspace, user, network
+):
+    from django.urls import reverse
+
+    from kesher.workspaces.models import Membership
+    from tests.factories import UserFactory
+
+    mate = PersonFactory(workspace=workspace, name="Mate")
+    Membership.objects.create(workspace=workspace, user=UserFactory(), person=mate)
+    tie_create(
+        workspace=workspace,
+        person=mate,
+        other=network["Hadas"],
+        kind=TieKindFactory(workspace=workspace),
+    )
+    strengths(workspace, {(mate, network["Hadas"]): 70.0})
+    client_logged_in.cookies["django_language"] = "en"
+    url = reverse("relationships:reach_person", args=[network["Hadas"].public_id])
+    body = " ".join(client_logged_in.get(url).content.decode().split())
+    first_path = body[body.index('<li class="card path">') :]
+    assert first_path.startswith(
+        f'<li class="card path"> <h2> Ask <a href="/people/{mate.public_id}/" dir="auto">Mate</a> '
+        '<span class="badge">reliability 70.0%</span>'
+    )
+
+
+def test_the_graph_loads_the_ties_without_sorting_them(workspace, network):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        graph = selectors.graph_load(workspace=workspace)
+    [sql] = [query["sql"] for query in queries if '"network_tie"' in query["sql"]]
+    # The ties' default ordering would sort the whole workspace before the first row comes.
+    assert "ORDER BY" not in sql
+    assert (graph.node_count, graph.edge_count) == (5, 5)
