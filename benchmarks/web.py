@@ -1,11 +1,15 @@
 """Server-side timings of the main pages and API endpoints on a big synthetic workspace.
 
     python -m benchmarks.web --people 100000 [--database-url postgres://...] [--explain]
+        [--deals 100000]
 
 Generates the workspace with benchmarks.generate unless a complete one of that size exists,
 then calls each endpoint in-process with Django's test client (no network, no browser) and
-prints p50/p95 of the time from request to response, and the number of SQL queries per
-request. Query counts are taken in a separate pass so recording them does not skew the times.
+prints p50/p95 of the time from request to response, the CPU time this process spent on it
+(which other load on the machine does not inflate: on SQLite it includes the database's work),
+the PostgreSQL server process's CPU time per request (averaged over the calls, as the kernel
+counts it in 10 ms ticks), and the number of SQL queries per request. Query counts are taken
+in a separate pass so recording them does not skew the times.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import argparse
 import gc
 import math
+import os
 import platform
 import random
 import sys
@@ -51,11 +56,14 @@ class Endpoint:
     # (path, query parameters, headers) requests, taken in turn.
     requests: list[tuple[str, dict[str, Any], dict[str, str]]]
     times: list[float] = field(default_factory=list)
+    cpu_times: list[float] = field(default_factory=list)
+    # The database server process's CPU seconds over all the timed calls (PostgreSQL only).
+    server_cpu: float | None = None
     queries: list[int] = field(default_factory=list)
     statuses: set[int] = field(default_factory=set)
 
-    def percentile(self, share: float) -> float:
-        ordered = sorted(self.times)
+    def percentile(self, share: float, *, cpu: bool = False) -> float:
+        ordered = sorted(self.cpu_times if cpu else self.times)
         return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
 
 
@@ -152,6 +160,25 @@ def _client(workspace: Workspace) -> Client:
     return client
 
 
+def _server_cpu() -> float | None:
+    """The CPU seconds used so far by the PostgreSQL backend serving this connection, read
+    from /proc (the server runs on this machine in the benchmark set-up), or None."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # utime and stime, fields 14 and 15 of stat(5), counted from the state field (3).
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run(endpoints: Sequence[Endpoint], client: Client, rounds: int) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -165,12 +192,17 @@ def run(endpoints: Sequence[Endpoint], client: Client, rounds: int) -> None:
         for path, params, headers in endpoint.requests:
             client.get(path, params, headers=headers)
         calls = max(rounds, len(endpoint.requests))
+        server_before = _server_cpu()
         for i in range(calls):
             path, params, headers = endpoint.requests[i % len(endpoint.requests)]
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = client.get(path, params, headers=headers)
+            endpoint.cpu_times.append(time.process_time() - cpu_started)
             endpoint.times.append(time.perf_counter() - started)
             endpoint.statuses.add(response.status_code)
+        server_after = _server_cpu()
+        if server_before is not None and server_after is not None:
+            endpoint.server_cpu = server_after - server_before
         for path, params, headers in endpoint.requests:
             with CaptureQueriesContext(connection) as captured:
                 client.get(path, params, headers=headers)
@@ -178,16 +210,20 @@ def run(endpoints: Sequence[Endpoint], client: Client, rounds: int) -> None:
 
 
 def table(endpoints: Sequence[Endpoint]) -> str:
+    """Wall-clock p50/p95/max, this process's CPU p50/p95, the database server's mean CPU per
+    call (PostgreSQL; "-" on SQLite, whose work is in the process's CPU) and queries."""
     lines = [
-        f"{'endpoint':<28} {'calls':>5} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}  "
-        f"{'queries':>7}  status"
+        f"{'endpoint':<28} {'calls':>5} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}"
+        f" {'cpu p50':>7} {'cpu p95':>7} {'db cpu':>6}  {'queries':>7}  status"
     ]
     for e in endpoints:
         low, high = min(e.queries), max(e.queries)
         queries = str(low) if low == high else f"{low}-{high}"
+        server = "-" if e.server_cpu is None else f"{e.server_cpu / len(e.times) * 1000:.1f}"
         lines.append(
             f"{e.label:<28} {len(e.times):>5} {e.percentile(0.5):>7.1f} {e.percentile(0.95):>7.1f}"
-            f" {max(e.times) * 1000:>7.1f}  {queries:>7}  "
+            f" {max(e.times) * 1000:>7.1f} {e.percentile(0.5, cpu=True):>7.1f}"
+            f" {e.percentile(0.95, cpu=True):>7.1f} {server:>6}  {queries:>7}  "
             + ",".join(str(s) for s in sorted(e.statuses))
         )
     return "\n".join(lines)
@@ -224,6 +260,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fresh", action="store_true", help="generate a new workspace")
     parser.add_argument("--explain", action="store_true", help="print the search query plans")
     parser.add_argument("--only", default="", help="endpoints whose label contains this")
+    parser.add_argument(
+        "--deals",
+        type=int,
+        default=0,
+        help="give the workspace this many deals and time the deals board and list pages too",
+    )
     args = parser.parse_args(argv)
     configure(args.database_url)
 
@@ -248,7 +290,13 @@ def main(argv: list[str] | None = None) -> int:
         _token, secret = api_token_create(
             user=_owner(workspace), workspace=workspace, name="benchmark"
         )
-        chosen = [e for e in endpoints(workspace, secret) if args.only in e.label]
+        everything = endpoints(workspace, secret)
+        if args.deals:
+            from benchmarks.deals import deal_page_endpoints, ensure_deals
+
+            ensure_deals(workspace=workspace, owner=_owner(workspace), count=args.deals)
+            everything += deal_page_endpoints(workspace)
+        chosen = [e for e in everything if args.only in e.label]
         run(chosen, client, args.rounds)
     people = Person.objects.filter(workspace=workspace).count()
     print(

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 import zoneinfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from kesher.core.exceptions import NotFoundError, as_uuid
@@ -77,6 +77,20 @@ def interaction_list(
     return (
         interactions.select_related("event")
         .prefetch_related("participants")
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def person_timeline(*, workspace: Workspace, person: Person) -> QuerySet[Interaction]:
+    """A person's interactions newest first, as their page shows them: with the event and,
+    in the list `others`, the other participants (their names and ids). A prefetch into a
+    plain list skips building a related manager and a queryset per interaction."""
+    person = _of_workspace(workspace, person)
+    others = Person.objects.exclude(pk=person.pk).only("public_id", "name")
+    return (
+        Interaction.objects.filter(participants=person)
+        .select_related("event")
+        .prefetch_related(Prefetch("participants", queryset=others, to_attr="others"))
         .order_by("-occurred_at", "-id")
     )
 

@@ -40,6 +40,8 @@ from kesher.search import selectors as search_selectors
 from kesher.search.models import SearchDocument
 from kesher.workspaces.models import Workspace
 
+# The person page opens on the latest interactions; "Show older" loads longer pages after them.
+TIMELINE_FIRST_PAGE = 10
 TIMELINE_PAGE_SIZE = 30
 PERSON_SUGGESTIONS = 10
 
@@ -161,20 +163,23 @@ def timeline_section(
     editing: Interaction | None = None,
     page: int = 1,
 ) -> Section:
-    start = (page - 1) * TIMELINE_PAGE_SIZE
+    if page == 1:
+        start, size = 0, TIMELINE_FIRST_PAGE
+    else:
+        start, size = TIMELINE_FIRST_PAGE + (page - 2) * TIMELINE_PAGE_SIZE, TIMELINE_PAGE_SIZE
     # One row more than a page tells whether there is an older page, without a count.
     found = list(
-        network_selectors.interaction_list(workspace=workspace, person=person)[
-            start : start + TIMELINE_PAGE_SIZE + 1
+        network_selectors.person_timeline(workspace=workspace, person=person)[
+            start : start + size + 1
         ]
     )
     return Section(
         kind="interaction",
         person=person,
-        items=found[:TIMELINE_PAGE_SIZE],
+        items=found[:size],
         form=form,
         editing=editing,
-        next_page=page + 1 if len(found) > TIMELINE_PAGE_SIZE else None,
+        next_page=page + 1 if len(found) > size else None,
     )
 
 
@@ -220,7 +225,7 @@ def person_list(request: HttpRequest, workspace: Workspace) -> HttpResponse:
             continue
         chosen[param] = obj
         active.append(ActiveFilter(param=param, label=str(label), value=str(obj)))
-    people = selectors.person_list(workspace=workspace, archived=archived, **chosen)
+    people = selectors.person_rows(workspace=workspace, archived=archived, **chosen)
     page = paginate(request, people, count_limit=settings.KESHER_LIST_COUNT_LIMIT)
     context = {"page_obj": page, "archived": archived, "active_filters": active}
     template = "people/_list_results.html" if is_partial(request) else "people/list.html"

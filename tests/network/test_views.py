@@ -294,8 +294,9 @@ def test_tie_create_refuses_bad_input(web, workspace, other_workspace, dani):
         messages.append(errors[field][0])
 
     assert messages[:4] == [
-        "A person cannot have a tie with themselves.",
-        "These two people already have a tie of this kind.",
+        "A person cannot have a tie with themselves: choose someone else.",
+        "These two people already have a tie of this kind: choose another kind, or edit the "
+        "existing tie.",
         "Choose the other person: search by name.",
         "That person was not found: search again and choose from the list.",
     ]
@@ -502,7 +503,7 @@ def test_interaction_is_not_found_through_a_person_not_in_it(web, workspace, dan
 
 def test_timeline_pages_older_interactions(web, workspace, dani):
     start = dt.datetime(2024, 1, 1, 12, 0, tzinfo=dt.UTC)
-    for n in range(35):
+    for n in range(45):
         InteractionFactory(
             workspace=workspace,
             summary=f"Talk {n:02d}",
@@ -513,15 +514,21 @@ def test_timeline_pages_older_interactions(web, workspace, dani):
 
     first = web.get(detail(dani)).context["timeline"]
     older = web.get(url, {"page": "2"}, headers=HTMX)
+    oldest = web.get(url, {"page": "3"}, headers=HTMX)
     page = web.get(url, {"page": "2"})
     refreshed = web.get(url, headers=HTMX)
 
-    assert [i.summary for i in first.items] == [f"Talk {n:02d}" for n in range(34, 4, -1)]
+    # The person page opens on the latest 10; older pages hold 30.
+    assert [i.summary for i in first.items] == [f"Talk {n:02d}" for n in range(44, 34, -1)]
     assert first.next_page == 2
     assert [i.summary for i in older.context["section"].items] == [
+        f"Talk {n:02d}" for n in range(34, 4, -1)
+    ]
+    assert older.context["section"].next_page == 3
+    assert [i.summary for i in oldest.context["section"].items] == [
         f"Talk {n:02d}" for n in range(4, -1, -1)
     ]
-    assert older.context["section"].next_page is None
+    assert oldest.context["section"].next_page is None
     assert "<html" not in older.content.decode()
     assert 'class="timeline-item' in older.content.decode()
     assert "<html" in page.content.decode()
