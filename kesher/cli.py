@@ -25,6 +25,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -307,7 +308,14 @@ def _workspaces(public_id: str | None) -> list[Any] | None:
     except NotFoundError:
         found = None
     if found is None:
-        print(_("No workspace has the id %(id)s.") % {"id": public_id}, file=sys.stderr)
+        print(
+            _(
+                "No workspace has the id %(id)s: check it, or leave out --workspace to include "
+                "every workspace."
+            )
+            % {"id": public_id},
+            file=sys.stderr,
+        )
         return None
     return [found]
 
@@ -321,7 +329,12 @@ def cmd_digest(args: argparse.Namespace) -> int:
     sent = sum(
         digests_send(workspace=workspace, base_url=args.base_url) for workspace in workspaces
     )
-    print(_("Sent %(count)d keep-in-touch digest(s).") % {"count": sent})
+    print(
+        ngettext(
+            "Sent %(count)d keep-in-touch digest.", "Sent %(count)d keep-in-touch digests.", sent
+        )
+        % {"count": sent}
+    )
     return 0
 
 
@@ -332,7 +345,7 @@ def cmd_strengths(args: argparse.Namespace) -> int:
     if workspaces is None:
         return EXIT_USAGE
     total = sum(tie_strength_recompute(workspace=workspace) for workspace in workspaces)
-    print(_("Rescored %(count)d ties.") % {"count": total})
+    print(ngettext("Rescored %(count)d tie.", "Rescored %(count)d ties.", total) % {"count": total})
     return 0
 
 

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "kesher.search",
     "kesher.introductions",
     "kesher.relationships",
+    "kesher.deals",
 ]
 
 MIDDLEWARE = [

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("kesher.network.urls")),
     path("", include("kesher.introductions.urls")),
     path("", include("kesher.relationships.urls")),
+    path("", include("kesher.deals.urls")),
     path("", include("kesher.core.urls")),
 ]

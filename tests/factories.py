@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import factory
 from django.utils import timezone
 
 from kesher.accounts.models import User
+from kesher.deals.models import Deal, DealStatus, Pipeline, PipelineKind, Promise, PromiseKind
+from kesher.deals.services import pipeline_create_default
 from kesher.network.models import Interaction, Need, Offer, Tie, TieKind
 from kesher.people.models import Event, Group, Organization, Person, Tag
-from kesher.workspaces.models import Workspace
+from kesher.workspaces.models import Membership, Role, Workspace
 from kesher.workspaces.services import workspace_create
 
 PASSWORD = "correct-horse-battery-9"
@@ -140,3 +143,56 @@ class OfferFactory(WorkspaceScopedFactory):
 
     person = factory.SubFactory(PersonFactory, workspace=factory.SelfAttribute("..workspace"))
     text = "Selling a jeep"
+
+
+class PipelineFactory(factory.Factory):
+    """A pipeline with its kind's default stages, made by the service (the workspace's default
+    of that kind when it has none yet)."""
+
+    class Meta:
+        model = Pipeline
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    kind = PipelineKind.SALES
+
+    @classmethod
+    def _create(cls, model_class: type[Pipeline], *args: Any, **kwargs: Any) -> Pipeline:
+        return pipeline_create_default(workspace=kwargs["workspace"], kind=kwargs["kind"])
+
+
+def _workspace_owner(workspace: Workspace) -> User:
+    membership = Membership.objects.filter(workspace=workspace, role=Role.OWNER).first()
+    assert membership is not None
+    return membership.user
+
+
+class DealFactory(WorkspaceScopedFactory):
+    """An open deal in the pipeline's first stage, owned by the workspace's owner. Pass
+    `stage=` for another stage and `status=` for a closed one (closed_at follows)."""
+
+    class Meta:
+        model = Deal
+
+    pipeline = factory.SubFactory(PipelineFactory, workspace=factory.SelfAttribute("..workspace"))
+    stage = factory.LazyAttribute(lambda deal: deal.pipeline.stages.order_by("position").first())
+    title = factory.Sequence(lambda n: f"Deal {n}")
+    person = factory.SubFactory(PersonFactory, workspace=factory.SelfAttribute("..workspace"))
+    owner = factory.LazyAttribute(lambda deal: _workspace_owner(deal.workspace))
+    amount = factory.LazyFunction(lambda: Decimal("1000.00"))
+    currency = factory.LazyAttribute(lambda deal: deal.workspace.currency)
+    next_action = "Call to set a meeting"
+    next_action_on = factory.LazyFunction(timezone.localdate)
+    status = DealStatus.OPEN
+    closed_at = factory.LazyAttribute(
+        lambda deal: None if deal.status == DealStatus.OPEN else timezone.now()
+    )
+
+
+class PromiseFactory(WorkspaceScopedFactory):
+    class Meta:
+        model = Promise
+
+    workspace = factory.LazyAttribute(lambda promise: promise.deal.workspace)
+    deal = factory.SubFactory(DealFactory)
+    kind = PromiseKind.VOLUME
+    text = "The printers print 10,000 pages a month"

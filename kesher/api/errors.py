@@ -47,8 +47,13 @@ def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
     return dict.fromkeys((401, *statuses), ErrorOut)
 
 
-def error_body(detail: str, code: str, errors: Mapping[str, list[str]] | None = None) -> Any:
-    body: dict[str, Any] = {"detail": detail, "code": code}
+def error_body(
+    detail: str,
+    code: str,
+    errors: Mapping[str, list[str]] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> Any:
+    body: dict[str, Any] = {**(extra or {}), "detail": detail, "code": code}
     if errors is not None:
         body["errors"] = dict(errors)
     return body
@@ -179,7 +184,9 @@ def _add_handler(
 
 def register_error_handlers(api: NinjaAPI) -> None:
     def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-        return _json_response(api, request, exc.status, error_body(exc.message, exc.code))
+        return _json_response(
+            api, request, exc.status, error_body(exc.message, exc.code, extra=exc.extra)
+        )
 
     def on_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         if hasattr(exc, "error_dict"):

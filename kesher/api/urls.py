@@ -9,6 +9,7 @@ from ninja import NinjaAPI, Swagger
 from kesher.accounts.api import router as accounts_router
 from kesher.api.auth import BearerTokenAuth, SessionAuth
 from kesher.api.errors import json_method_not_allowed, register_error_handlers, unknown_path
+from kesher.deals.api import router as deals_router
 from kesher.introductions.api import router as introductions_router
 from kesher.network.api import router as network_router
 from kesher.people.api import router as people_router
@@ -56,3 +57,4 @@ api.add_router("", network_router)
 api.add_router("/search", search_router)
 api.add_router("", introductions_router)
 api.add_router("", relationships_router)
+api.add_router("", deals_router)

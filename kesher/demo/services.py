@@ -1,5 +1,6 @@
 """Load the demo workspace: the seeds' stories (the networking event, the jeep, the furniture
-sellers, the adventure-trip club, the fashion company's printers, the coaching firm) as data.
+sellers, the adventure-trip club, the fashion company's printers, the coaching firm) as data,
+with a pipeline of deals (kesher.demo.deals).
 
 Everything is written through the domain services, so the demo looks exactly like data a user
 would have entered, search index included. Dates are relative to the day of loading, so the
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from kesher.accounts.models import User
 from kesher.accounts.services import user_create
+from kesher.demo.deals import demo_deals_load
 from kesher.demo.selectors import demo_membership_get, demo_user_find
 from kesher.introductions.services import suggestions_recompute
 from kesher.network.models import Interaction, NeedOfferStatus, TieKind
@@ -242,6 +244,14 @@ def demo_load(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) ->
             person=people[spec["person"]] if "person" in spec else None,
             tie_kind=kinds[spec["tie_kind"]] if "tie_kind" in spec else None,
         )
+    demo_deals_load(
+        workspace=workspace,
+        owner=owner,
+        data=data,
+        people=people,
+        organizations=organizations,
+        today=today,
+    )
     # Every tie scored as of the same moment (each was scored as it was logged too).
     tie_strength_recompute(workspace=workspace)
     # Today opens on the suggested introductions (Avi and Dror, the jeep) straight away.

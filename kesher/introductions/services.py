@@ -199,7 +199,10 @@ def suggestion_accept(*, suggestion: Suggestion, user: User) -> Introduction:
     )
     if live is not None:
         raise ConflictError(
-            _("%(a)s and %(b)s already have an introduction (%(status)s).")
+            _(
+                "%(a)s and %(b)s already have an introduction (%(status)s): open it instead of "
+                "starting another."
+            )
             % {
                 "a": suggestion.person_a.name,
                 "b": suggestion.person_b.name,
@@ -270,7 +273,12 @@ def suggestion_dismiss(*, suggestion: Suggestion, user: User, reason: str = "") 
 def _same_workspace(workspace: Workspace, *objects: object) -> None:
     for obj in objects:
         if obj is not None and getattr(obj, "workspace_id", None) != workspace.pk:
-            raise ValidationError(_("Everything in an introduction must be in this workspace."))
+            raise ValidationError(
+                _(
+                    "Everything in an introduction must be in this workspace: choose its people, "
+                    "need and offer from here."
+                )
+            )
 
 
 @transaction.atomic
@@ -290,9 +298,13 @@ def introduction_create(
     if person_a.pk == person_b.pk:
         errors["person_b"] = [_("Choose two different people: nobody is introduced to themselves.")]
     if need is not None and need.person_id != person_a.pk:
-        errors["need"] = [_("The need must be the first person's.")]
+        errors["need"] = [
+            _("The need must be the first person's: choose one of their needs, or none.")
+        ]
     if offer is not None and offer.person_id != person_b.pk:
-        errors["offer"] = [_("The offer must be the second person's.")]
+        errors["offer"] = [
+            _("The offer must be the second person's: choose one of their offers, or none.")
+        ]
     try:
         note = clean_text(note, field="note", limit=MAX_NOTE_LENGTH)
     except ValidationError as exc:
@@ -304,7 +316,10 @@ def introduction_create(
     )
     if live is not None:
         raise ConflictError(
-            _("%(a)s and %(b)s already have an introduction (%(status)s).")
+            _(
+                "%(a)s and %(b)s already have an introduction (%(status)s): open it instead of "
+                "starting another."
+            )
             % {"a": person_a.name, "b": person_b.name, "status": _status_label(live.status)},
             code="introduction_exists",
         )
@@ -488,7 +503,13 @@ def introduction_record_outcome(
             }
         )
     if outcome == IntroductionOutcome.NOTHING and value not in (None, ""):
-        raise ValidationError({"value": _("Nothing came of it, so there is no value to record.")})
+        raise ValidationError(
+            {
+                "value": _(
+                    "Nothing came of it, so there is no value to record: leave the value empty."
+                )
+            }
+        )
     amount, code = _clean_money(
         value, currency, field="value", default_currency=introduction.workspace.currency
     )
@@ -525,14 +546,19 @@ def introduction_return_add(
         ]
     if from_person.pk not in (introduction.person_a_id, introduction.person_b_id):
         errors["from_person"] = [
-            _("What comes back from an introduction comes from one of its two people.")
+            _(
+                "What comes back from an introduction comes from one of its two people: choose "
+                "one of them."
+            )
         ]
     if introduction.status in (IntroductionStatus.SUGGESTED, IntroductionStatus.DECLINED):
         errors["introduction"] = [
             _("Only an introduction that was made can have something come back from it.")
         ]
     if referred_person is not None and kind != ReturnKind.REFERRAL:
-        errors["referred_person"] = [_("Only a referral names a referred person.")]
+        errors["referred_person"] = [
+            _("Only a referral names a referred person: leave it empty, or choose “A referral”.")
+        ]
     if occurred_on > timezone.localdate():
         errors["occurred_on"] = [_("Give the day it happened: it cannot be in the future.")]
     try:
@@ -568,12 +594,15 @@ def _clean_terms(values: Sequence[str] | None, *, field: str) -> list[str]:
     terms = list(dict.fromkeys(value.strip() for value in values if value.strip()))
     if len(terms) > MAX_CONCEPT_TERMS:
         raise ValidationError(
-            {field: _("At most %(count)d terms per language.") % {"count": MAX_CONCEPT_TERMS}}
+            {
+                field: _("At most %(count)d terms per language: remove the ones you need least.")
+                % {"count": MAX_CONCEPT_TERMS}
+            }
         )
     if any(len(term) > MAX_TERM_LENGTH for term in terms):
         raise ValidationError(
             {
-                field: _("A term can be at most %(count)d characters long.")
+                field: _("A term can be at most %(count)d characters long: shorten it.")
                 % {"count": MAX_TERM_LENGTH}
             }
         )
@@ -616,7 +645,10 @@ def _concept_validate(
         .exclude(pk=concept.pk or -1)
         .exists()
     ):
-        errors["key"] = [_("This workspace already has a concept “%(key)s”.") % {"key": key}]
+        errors["key"] = [
+            _("This workspace already has a concept “%(key)s”: edit it, or choose another key.")
+            % {"key": key}
+        ]
     clean: dict[str, list[str]] = {}
     for field, values in (("terms_he", terms_he), ("terms_en", terms_en)):
         try:
@@ -627,7 +659,7 @@ def _concept_validate(
     labels = {"label_he": (label_he or "").strip(), "label_en": (label_en or "").strip()}
     for field, label in labels.items():
         if len(label) > 120:
-            errors[field] = [_("A label can be at most 120 characters long.")]
+            errors[field] = [_("A label can be at most 120 characters long: shorten it.")]
     if not (clean["terms_he"] or clean["terms_en"] or labels["label_he"] or labels["label_en"]):
         errors["terms_he"] = [
             _("Give the concept at least one term, in Hebrew or in English, that people write.")

@@ -229,7 +229,9 @@ def _run_progress(request: HttpRequest, run: MatchRun) -> HttpResponse:
 @workspace_view
 def recompute(request: HttpRequest, workspace: Workspace) -> HttpResponse:
     if not can_recompute(request):
-        raise PermissionDenied(_("Only the workspace's owner and members can recompute."))
+        raise PermissionDenied(
+            _("Only the workspace's owner and members can recompute suggestions: ask one of them.")
+        )
     run = services.match_run_start(workspace=workspace, user=current_user(request))
     if is_partial(request):
         return _run_progress(request, run)

@@ -37,7 +37,9 @@ DEFAULT_TIE_KINDS = ("friend", "colleague", "family", "customer", "supplier", "b
 def _same_workspace(workspace: Workspace, *objects: object) -> None:
     for obj in objects:
         if obj is not None and getattr(obj, "workspace_id", None) != workspace.pk:
-            raise ValidationError(_("A linked record belongs to another workspace."))
+            raise ValidationError(
+                _("A linked record belongs to another workspace: choose one from this workspace.")
+            )
 
 
 @transaction.atomic
@@ -55,7 +57,16 @@ def tie_kinds_ensure_defaults(*, workspace: Workspace) -> list[TieKind]:
 def tie_kind_create(*, workspace: Workspace, name: str) -> TieKind:
     name = clean_name(name)
     if TieKind.objects.filter(workspace=workspace, name__iexact=name).exists():
-        raise ValidationError({"name": [_("A tie kind with this name already exists.")]})
+        raise ValidationError(
+            {
+                "name": [
+                    _(
+                        "A tie kind with this name already exists: choose another name, or use "
+                        "the existing kind."
+                    )
+                ]
+            }
+        )
     return TieKind.objects.create(workspace=workspace, name=name)
 
 
@@ -64,7 +75,16 @@ def tie_kind_rename(*, kind: TieKind, name: str) -> TieKind:
     name = clean_name(name)
     clash = TieKind.objects.filter(workspace_id=kind.workspace_id, name__iexact=name)
     if clash.exclude(pk=kind.pk).exists():
-        raise ValidationError({"name": [_("A tie kind with this name already exists.")]})
+        raise ValidationError(
+            {
+                "name": [
+                    _(
+                        "A tie kind with this name already exists: choose another name, or use "
+                        "the existing kind."
+                    )
+                ]
+            }
+        )
     kind.name = name
     # A renamed built-in kind shows the workspace's own wording from now on.
     kind.code = ""
@@ -91,7 +111,9 @@ def tie_kind_delete(*, kind: TieKind) -> None:
 
 def _check_trust(trust: int | None) -> None:
     if trust is not None and not 1 <= trust <= 5:
-        raise ValidationError({"trust": [_("Trust is rated from 1 (low) to 5 (high).")]})
+        raise ValidationError(
+            {"trust": [_("Rate trust with a whole number from 1 (low) to 5 (high).")]}
+        )
 
 
 @transaction.atomic
@@ -107,7 +129,9 @@ def tie_create(
 ) -> Tie:
     _same_workspace(workspace, person, other, kind)
     if person.pk == other.pk:
-        raise ValidationError({"other": [_("A person cannot have a tie with themselves.")]})
+        raise ValidationError(
+            {"other": [_("A person cannot have a tie with themselves: choose someone else.")]}
+        )
     _check_trust(trust)
     first, second = sorted((person, other), key=lambda p: p.pk)
     tie = Tie(
@@ -124,7 +148,14 @@ def tie_create(
             tie.save()
     except IntegrityError as exc:
         raise ValidationError(
-            {"kind": [_("These two people already have a tie of this kind.")]}
+            {
+                "kind": [
+                    _(
+                        "These two people already have a tie of this kind: choose another kind, "
+                        "or edit the existing tie."
+                    )
+                ]
+            }
         ) from exc
     relationship_services.tie_strength_refresh(workspace=tie.workspace, tie_ids=[tie.pk])
     tie.refresh_from_db(fields=["strength"])
@@ -151,7 +182,14 @@ def tie_update(
             tie.save()
     except IntegrityError as exc:
         raise ValidationError(
-            {"kind": [_("These two people already have a tie of this kind.")]}
+            {
+                "kind": [
+                    _(
+                        "These two people already have a tie of this kind: choose another kind, "
+                        "or edit the existing tie."
+                    )
+                ]
+            }
         ) from exc
     relationship_services.tie_strength_refresh(workspace=tie.workspace, tie_ids=[tie.pk])
     tie.refresh_from_db(fields=["strength"])
@@ -200,7 +238,7 @@ def _validate_interaction(workspace: Workspace, data: InteractionData) -> str:
             )
         ]
     if timezone.is_naive(data.occurred_at):
-        errors["occurred_at"] = [_("The time needs a time zone.")]
+        errors["occurred_at"] = [_("The time needs a time zone, such as +03:00 or Z.")]
     try:
         summary = clean_text(data.summary, field="summary")
     except ValidationError as exc:

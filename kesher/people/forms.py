@@ -209,7 +209,12 @@ class PersonForm(PickerForm):
     def clean_referred_by(self) -> Person | None:
         referred_by: Person | None = self.cleaned_data.get("referred_by")
         if self.person is not None and referred_by is not None and referred_by == self.person:
-            raise ValidationError(_("A person cannot be referred by themselves."))
+            raise ValidationError(
+                _(
+                    "A person cannot be referred by themselves: choose someone else, or leave it "
+                    "empty."
+                )
+            )
         return referred_by
 
     def organization_suggestions(self) -> list[str]:

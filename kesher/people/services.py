@@ -53,7 +53,9 @@ class PersonData:
 def _check_same_workspace(workspace: Workspace, *objects: object) -> None:
     for obj in objects:
         if obj is not None and getattr(obj, "workspace_id", workspace.pk) != workspace.pk:
-            raise ValidationError(_("A linked record belongs to another workspace."))
+            raise ValidationError(
+                _("A linked record belongs to another workspace: choose one from this workspace.")
+            )
 
 
 def tags_resolve(*, workspace: Workspace, names: Iterable[str]) -> list[Tag]:
@@ -82,6 +84,10 @@ def tags_resolve(*, workspace: Workspace, names: Iterable[str]) -> list[Tag]:
     return [refreshed[key] for key in wanted]
 
 
+def _quoted(values: Iterable[str]) -> str:
+    return ", ".join(f"“{value}”" for value in values)
+
+
 def _validated(workspace: Workspace, data: PersonData) -> dict[str, object]:
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, object] = {}
@@ -102,9 +108,15 @@ def _validated(workspace: Workspace, data: PersonData) -> dict[str, object]:
     if data.language not in Person.Language.values:
         errors["language"] = [_("Choose Hebrew or English.")]
     if data.source not in Person.Source.values:
-        errors["source"] = [_("Unknown source.")]
+        errors["source"] = [
+            _("Unknown source: use one of %(choices)s.")
+            % {"choices": _quoted(Person.Source.values)}
+        ]
     if data.consent not in Person.Consent.values:
-        errors["consent"] = [_("Unknown consent value.")]
+        errors["consent"] = [
+            _("Unknown consent value: use one of %(choices)s.")
+            % {"choices": _quoted(Person.Consent.values)}
+        ]
     if errors:
         raise ValidationError(errors)
     _check_same_workspace(workspace, data.organization, data.met_at, data.referred_by, *data.groups)
@@ -175,7 +187,16 @@ def person_update(
 ) -> Person:
     """Replace the person's fields with `data`; `organization_name` as in person_create."""
     if data.referred_by is not None and data.referred_by.pk == person.pk:
-        raise ValidationError({"referred_by": [_("A person cannot be referred by themselves.")]})
+        raise ValidationError(
+            {
+                "referred_by": [
+                    _(
+                        "A person cannot be referred by themselves: choose someone else, or leave "
+                        "it empty."
+                    )
+                ]
+            }
+        )
     data = _with_organization(person.workspace, data, organization_name)
     cleaned = _validated(person.workspace, data)
     _apply(person, data, cleaned)

@@ -58,7 +58,9 @@ def require_role(*, workspace: Workspace, user: User, roles: tuple[str, ...]) ->
     if membership is None:
         raise NotFoundError(_("Workspace not found."))
     if membership.role not in roles:
-        raise PermissionDeniedError(_("Only the workspace's owner can do this."))
+        raise PermissionDeniedError(
+            _("Only the workspace's owner can do this: ask them to do it for you.")
+        )
     return membership
 
 

@@ -106,7 +106,15 @@ def test_tie_kind_in_use_cannot_be_deleted(api, workspace):
         ("", {"name": ["This field cannot be empty."]}),
         ("  ", {"name": ["This field cannot be empty."]}),
         ("x" * 81, {"name": ["This is too long: at most 80 characters."]}),
-        ("friend ", {"name": ["A tie kind with this name already exists."]}),
+        (
+            "friend ",
+            {
+                "name": [
+                    "A tie kind with this name already exists: choose another name, or use the "
+                    "existing kind."
+                ]
+            },
+        ),
     ],
 )
 def test_tie_kind_bad_name_writes_nothing(api, workspace, name, errors):
@@ -190,7 +198,10 @@ def test_tie_get_update_and_delete(api, workspace, dana, yossi):
 @pytest.mark.parametrize(
     ("change", "errors"),
     [
-        ({"other": "self"}, {"other": ["A person cannot have a tie with themselves."]}),
+        (
+            {"other": "self"},
+            {"other": ["A person cannot have a tie with themselves: choose someone else."]},
+        ),
         ({"trust": 6}, {"trust": ["This must be at most 5."]}),
         ({"trust": 0}, {"trust": ["This must be at least 1."]}),
         ({"other": UNKNOWN}, {"other": ["Person not found."]}),
@@ -233,7 +244,10 @@ def test_tie_create_twice_with_the_same_kind_is_refused(api, workspace, dana, yo
 
     assert response.status_code == 422
     assert response.json()["errors"] == {
-        "kind": ["These two people already have a tie of this kind."]
+        "kind": [
+            "These two people already have a tie of this kind: choose another kind, or edit the "
+            "existing tie."
+        ]
     }
     assert Tie.objects.count() == 1
 

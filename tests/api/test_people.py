@@ -327,7 +327,9 @@ def test_person_cannot_refer_themselves(api, workspace):
 
     assert response.status_code == 422
     assert response.json()["errors"] == {
-        "referred_by": ["A person cannot be referred by themselves."]
+        "referred_by": [
+            "A person cannot be referred by themselves: choose someone else, or leave it empty."
+        ]
     }
 
 

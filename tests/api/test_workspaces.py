@@ -65,7 +65,7 @@ def test_only_the_owner_changes_settings(coach_api, workspace):
 
     assert response.status_code == 403
     assert response.json() == {
-        "detail": "Only the workspace's owner can do this.",
+        "detail": "Only the workspace's owner can do this: ask them to do it for you.",
         "code": "permission_denied",
     }
     workspace.refresh_from_db()

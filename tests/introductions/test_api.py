@@ -314,7 +314,7 @@ def test_concepts_crud_and_validation(api, jeep):
     duplicate = api.post("/concepts", {"key": "zorblax", "terms_en": ["x"]})
     assert duplicate.status_code == 422
     assert duplicate.json()["errors"] == {
-        "key": ["This workspace already has a concept “zorblax”."]
+        "key": ["This workspace already has a concept “zorblax”: edit it, or choose another key."]
     }
 
     deleted = api.delete(f"/concepts/{concept_id}")

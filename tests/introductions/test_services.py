@@ -331,7 +331,9 @@ def test_concept_validation_says_what_to_fix(workspace):
         )
 
     assert error.value.message_dict == {
-        "key": ["This workspace already has a concept “solar-roofs”."],
+        "key": [
+            "This workspace already has a concept “solar-roofs”: edit it, or choose another key."
+        ],
         "terms_he": [
             "Give the concept at least one term, in Hebrew or in English, that people write."
         ],
@@ -497,7 +499,7 @@ def test_outcome_must_be_deal_or_nothing_and_nothing_has_no_value(jeep):
 
     assert bad_outcome.value.message_dict == {"outcome": ["Choose the outcome: “deal”, “nothing”."]}
     assert value_for_nothing.value.message_dict == {
-        "value": ["Nothing came of it, so there is no value to record."]
+        "value": ["Nothing came of it, so there is no value to record: leave the value empty."]
     }
     introduction.refresh_from_db()
     assert introduction.status == IntroductionStatus.CONNECTED
@@ -534,7 +536,8 @@ def test_manual_introduction_and_its_conflicts(jeep):
             workspace=jeep.workspace, user=jeep.user, person_a=jeep.dror, person_b=jeep.avi
         )
     assert twice.value.message == (
-        "Dror Azulay and אבי רוזן already have an introduction (Suggested)."
+        "Dror Azulay and אבי רוזן already have an introduction (Suggested): open it instead "
+        "of starting another."
     )
 
 
@@ -551,7 +554,7 @@ def test_manual_introduction_validates_its_people_and_items(jeep):
 
     assert error.value.message_dict == {
         "person_b": ["Choose two different people: nobody is introduced to themselves."],
-        "offer": ["The offer must be the second person's."],
+        "offer": ["The offer must be the second person's: choose one of their offers, or none."],
     }
     assert Introduction.objects.count() == 0
 
@@ -620,7 +623,10 @@ def test_a_return_comes_from_one_of_the_two_people(jeep):
 
     assert error.value.message_dict == {
         "kind": ["Choose what came back: “referral”, “deal”, “other”."],
-        "from_person": ["What comes back from an introduction comes from one of its two people."],
+        "from_person": [
+            "What comes back from an introduction comes from one of its two people: choose one of "
+            "them."
+        ],
         "occurred_on": ["Give the day it happened: it cannot be in the future."],
         "description": ["This field is required: it cannot be empty."],
     }

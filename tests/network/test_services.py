@@ -80,7 +80,9 @@ def test_tie_to_self_is_refused(workspace):
     with pytest.raises(ValidationError) as caught:
         tie_create(workspace=workspace, person=person, other=person, kind=kind(workspace))
 
-    assert caught.value.message_dict == {"other": ["A person cannot have a tie with themselves."]}
+    assert caught.value.message_dict == {
+        "other": ["A person cannot have a tie with themselves: choose someone else."]
+    }
     assert Tie.objects.count() == 0
 
 
@@ -93,7 +95,10 @@ def test_duplicate_tie_is_refused_in_either_direction(workspace):
         tie_create(workspace=workspace, person=second, other=first, kind=kind(workspace))
 
     assert caught.value.message_dict == {
-        "kind": ["These two people already have a tie of this kind."]
+        "kind": [
+            "These two people already have a tie of this kind: choose another kind, or edit the "
+            "existing tie."
+        ]
     }
     assert Tie.objects.count() == 1
     tie_create(workspace=workspace, person=second, other=first, kind=kind(workspace, "colleague"))
@@ -110,7 +115,9 @@ def test_tie_trust_out_of_range_is_refused(workspace, trust):
             workspace=workspace, person=first, other=second, kind=kind(workspace), trust=trust
         )
 
-    assert caught.value.message_dict == {"trust": ["Trust is rated from 1 (low) to 5 (high)."]}
+    assert caught.value.message_dict == {
+        "trust": ["Rate trust with a whole number from 1 (low) to 5 (high)."]
+    }
     assert Tie.objects.count() == 0
 
 
@@ -121,7 +128,9 @@ def test_tie_to_a_person_of_another_workspace_is_refused(workspace, other_worksp
     with pytest.raises(ValidationError) as caught:
         tie_create(workspace=workspace, person=mine, other=foreign, kind=kind(workspace))
 
-    assert caught.value.messages == ["A linked record belongs to another workspace."]
+    assert caught.value.messages == [
+        "A linked record belongs to another workspace: choose one from this workspace."
+    ]
     assert Tie.objects.count() == 0
 
 
@@ -162,7 +171,12 @@ def test_tie_kinds_are_unique_and_protected_while_used(workspace):
 
     with pytest.raises(ValidationError) as caught:
         tie_kind_create(workspace=workspace, name="hikes WITH")
-    assert caught.value.message_dict == {"name": ["A tie kind with this name already exists."]}
+    assert caught.value.message_dict == {
+        "name": [
+            "A tie kind with this name already exists: choose another name, or use the existing "
+            "kind."
+        ]
+    }
 
     TieFactory(workspace=workspace, kind=custom)
     with pytest.raises(ConflictError) as conflict:

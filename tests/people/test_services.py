@@ -117,7 +117,16 @@ def test_person_create_cleans_and_stores_everything(workspace):
             "This text is too long (10001 characters): at most 10000.",
         ),
         ({"language": "fr"}, "language", "Choose Hebrew or English."),
-        ({"consent": "maybe"}, "consent", "Unknown consent value."),
+        (
+            {"source": "fax"},
+            "source",
+            "Unknown source: use one of “manual”, “event”, “referral”, “web_form”, “import”.",
+        ),
+        (
+            {"consent": "maybe"},
+            "consent",
+            "Unknown consent value: use one of “unknown”, “granted”, “declined”.",
+        ),
     ],
 )
 def test_person_create_refuses_bad_input_and_writes_nothing(workspace, changes, field, message):
@@ -147,7 +156,9 @@ def test_person_create_refuses_a_group_of_another_workspace(workspace, other_wor
     with pytest.raises(ValidationError) as caught:
         person_create(workspace=workspace, data=PersonData(name="Dani", groups=[foreign]))
 
-    assert caught.value.messages == ["A linked record belongs to another workspace."]
+    assert caught.value.messages == [
+        "A linked record belongs to another workspace: choose one from this workspace."
+    ]
     assert counts() == before
 
 
@@ -199,7 +210,9 @@ def test_person_update_refuses_self_referral(workspace):
         person_update(person=person, data=PersonData(name="Dani", referred_by=person))
 
     assert caught.value.message_dict == {
-        "referred_by": ["A person cannot be referred by themselves."]
+        "referred_by": [
+            "A person cannot be referred by themselves: choose someone else, or leave it empty."
+        ]
     }
     person.refresh_from_db()
     assert person.referred_by is None

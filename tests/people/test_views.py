@@ -429,7 +429,7 @@ def test_person_edit_refuses_self_referral(web, workspace):
     )
 
     assert response.context["form"].errors["referred_by"] == [
-        "A person cannot be referred by themselves."
+        "A person cannot be referred by themselves: choose someone else, or leave it empty."
     ]
     person.refresh_from_db()
     assert person.referred_by is None

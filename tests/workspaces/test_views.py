@@ -194,7 +194,10 @@ def test_settings_are_for_the_owner_only(workspace, member_web):
     post = member_web.post(reverse("workspaces:settings"), settings_data())
 
     assert page.status_code == 403
-    assert "Only the workspace&#x27;s owner can do this." in page.content.decode()
+    assert (
+        "Only the workspace&#x27;s owner can do this: ask them to do it for you."
+        in page.content.decode()
+    )
     assert post.status_code == 403
     workspace.refresh_from_db()
     assert workspace.currency == "ILS"
@@ -227,7 +230,10 @@ def test_members_see_the_members_but_cannot_invite(workspace, member_web):
     assert 'action="/workspaces/members/invite/"' not in response.content.decode()
     refused = member_web.post(reverse("workspaces:invite"), {"role": "owner"})
     assert refused.status_code == 403
-    assert "Only the workspace&#x27;s owner can do this." in refused.content.decode()
+    assert (
+        "Only the workspace&#x27;s owner can do this: ask them to do it for you."
+        in refused.content.decode()
+    )
     assert Invitation.objects.count() == before
 
 
@@ -361,7 +367,9 @@ def test_a_duplicate_tie_kind_is_refused(workspace, web):
     response = web.post(reverse("workspaces:tie_kinds"), {"name": "neighbour"})
 
     assert response.status_code == 200
-    assert response.context["form"].errors["name"] == ["A tie kind with this name already exists."]
+    assert response.context["form"].errors["name"] == [
+        "A tie kind with this name already exists: choose another name, or use the existing kind."
+    ]
     assert TieKind.objects.count() == before
 
 
@@ -386,7 +394,9 @@ def test_renaming_to_a_taken_name_is_refused(workspace, web):
     )
 
     assert response.status_code == 200
-    assert response.context["rename_errors"] == ["A tie kind with this name already exists."]
+    assert response.context["rename_errors"] == [
+        "A tie kind with this name already exists: choose another name, or use the existing kind."
+    ]
     assert response.context["renamed"] == kind.public_id
     kind.refresh_from_db()
     assert kind.name == "Neighbour"
