@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 from pydantic import Field, StringConstraints
@@ -98,7 +99,7 @@ def _member(request: ApiRequest, field: str, public_id: uuid.UUID | None) -> Use
             .first()
         )
         if membership is None:
-            raise NotFoundError("Not a member of this workspace.")
+            raise NotFoundError(_("Choose a member of this workspace."))
         return membership.user
 
     return payload_ref(field, get, workspace=_workspace(request), public_id=public_id)
@@ -211,7 +212,7 @@ def _pipeline_out(request: ApiRequest, pipeline: Pipeline) -> PipelineOut:
 def _stage_of(request: ApiRequest, pipeline_id: uuid.UUID, stage_id: uuid.UUID) -> Stage:
     stage = selectors.stage_get(workspace=_workspace(request), public_id=stage_id)
     if stage.pipeline.public_id != pipeline_id:
-        raise NotFoundError("Stage not found.")
+        raise NotFoundError(_("Stage not found."))
     return stage
 
 
@@ -324,7 +325,7 @@ def _stage_out(request: ApiRequest, pipeline_id: uuid.UUID, stage_id: uuid.UUID)
     for stage in PipelineOut.of(_pipeline(request, pipeline_id)).stages:
         if stage.id == stage_id:
             return stage
-    raise NotFoundError("Stage not found.")
+    raise NotFoundError(_("Stage not found."))
 
 
 @router.patch(

@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kesher.core.exceptions import NotFoundError
 from kesher.deals.models import (
@@ -112,7 +113,7 @@ class DealForm(_AmountMixin, PickerForm):
         error_messages={"invalid_choice": _("Choose one of the workspace's pipelines.")},
     )
     title = forms.CharField(
-        label=_("Title"),
+        label=pgettext_lazy("deal", "Title"),
         max_length=200,
         error_messages={"required": _("Give the deal a title, such as “Computers and printers”.")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
@@ -242,7 +243,7 @@ class ValueCaseForm(forms.Form):
 class FitForm(forms.Form):
     fit_need_real = _yes_no(_("The need is real"))
     fit_can_deliver = _yes_no(_("We can deliver it well"))
-    fit_decision_maker = _yes_no(_("We are talking with who decides"))
+    fit_decision_maker = _yes_no(_("We are talking with the person who decides"))
     fit_budget = _yes_no(_("There is a budget"))
 
     @classmethod
@@ -371,7 +372,9 @@ class DealFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All")), *DealStatus.choices]
     )
-    owner = forms.TypedChoiceField(label=_("Owner"), required=False, coerce=int, empty_value=None)
+    owner = forms.TypedChoiceField(
+        label=pgettext_lazy("deal", "Owner"), required=False, coerce=int, empty_value=None
+    )
     overdue = forms.BooleanField(label=_("Next step overdue"), required=False)
     no_next_step = forms.BooleanField(label=_("No next step"), required=False)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kesher.core.models import WorkspaceScopedModel
 from kesher.people.models import Organization, Person
@@ -139,7 +140,7 @@ class Product(WorkspaceScopedModel):
 
 
 class DealStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("deal status", "Open")
     WON = "won", _("Won")
     LOST = "lost", _("Lost")
     WALKED_AWAY = "walked_away", _("Walked away")
@@ -169,6 +170,11 @@ class LossCategory(models.TextChoices):
 OUTWARD_LOSS_CATEGORIES = (LossCategory.CUSTOMER, LossCategory.COMPANY, LossCategory.MARKET)
 # The four questions a customer asks (seed 002), in the order they are asked.
 VALUE_CASE_FIELDS = ("value_value", "value_why_us", "value_why_now", "value_alternative")
+# Open deals without a next step (or its day): the list's filter and the condition of its index,
+# spelled once so the database sees the query's condition is the index's own.
+NO_NEXT_STEP = models.Q(status="open") & (
+    models.Q(next_action="") | models.Q(next_action_on__isnull=True)
+)
 # The fit check of seed 001.
 FIT_FIELDS = ("fit_need_real", "fit_can_deliver", "fit_decision_maker", "fit_budget")
 
@@ -180,7 +186,7 @@ class Deal(WorkspaceScopedModel):
     stage = models.ForeignKey(
         Stage, on_delete=models.PROTECT, related_name="deals", verbose_name=_("stage")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("deal", "title"), max_length=200)
     person = models.ForeignKey(
         Person,
         on_delete=models.SET_NULL,
@@ -265,21 +271,32 @@ class Deal(WorkspaceScopedModel):
     class Meta:
         ordering = ["-updated_at", "id"]
         indexes = [
-            # The board: each column's latest cards are a backward range scan, and its count
-            # and sums per currency read the index alone (currency and amount at the end).
+            # The deal list, newest first: a page is a walk along this index, whatever the page.
+            models.Index(fields=["workspace", "-updated_at", "id"], name="deal_recent"),
+            # A board column's latest cards and the list of one stage: a range of this index,
+            # already in order; the status is read from the index to skip closed deals.
             models.Index(
-                fields=[
-                    "workspace",
-                    "pipeline",
-                    "status",
-                    "stage",
-                    "updated_at",
-                    "currency",
-                    "amount",
-                ],
-                name="deal_board",
+                fields=["workspace", "pipeline", "stage", "-updated_at", "id", "status"],
+                name="deal_stage_recent",
             ),
-            models.Index(fields=["workspace", "status", "next_action_on"], name="deal_next_step"),
+            # The board's and the report's count and sums per stage and currency, grouped in
+            # index order and read from the index alone; also the count of a pipeline's list.
+            models.Index(
+                fields=["workspace", "pipeline", "status", "stage", "currency", "amount"],
+                name="deal_stage_totals",
+            ),
+            # Overdue next steps, oldest first (Today, the list's filter and its count).
+            models.Index(
+                fields=["workspace", "status", "next_action_on", "id"], name="deal_next_step"
+            ),
+            # Open deals without a next step: few, found and counted without reading the rest.
+            # The status (always open here) is among the fields too: SQLite's planner, counting
+            # the equalities an index serves, would otherwise count by deal_next_step.
+            models.Index(
+                fields=["workspace", "status", "-updated_at", "id"],
+                condition=NO_NEXT_STEP,
+                name="deal_no_next_step",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -436,7 +453,7 @@ class Task(WorkspaceScopedModel):
     """A to-do of the workspace, optionally about a deal, a person or a promise."""
 
     kind = models.CharField(_("kind"), max_length=24, choices=TaskKind.choices)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("task", "title"), max_length=300)
     due_on = models.DateField(_("due on"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     deal = models.ForeignKey(
@@ -474,7 +491,10 @@ class Task(WorkspaceScopedModel):
 
     class Meta:
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["workspace", "done_at", "due_on"], name="task_ws_open_due")]
+        # Today's tasks due, in order: the id too, so the first few are read in index order.
+        indexes = [
+            models.Index(fields=["workspace", "done_at", "due_on", "id"], name="task_ws_open_due")
+        ]
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
 
@@ -509,7 +529,10 @@ class PostSaleCheck(WorkspaceScopedModel):
     class Meta:
         ordering = ["due_on", "id"]
         indexes = [
-            models.Index(fields=["workspace", "done_at", "due_on"], name="postsalecheck_ws_due")
+            # Today's checks due, in order (the id too: no sort of every check due).
+            models.Index(
+                fields=["workspace", "done_at", "due_on", "id"], name="postsalecheck_ws_due"
+            )
         ]
         constraints = [
             models.UniqueConstraint(

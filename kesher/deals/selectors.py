@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from django.core import signing
+from django.db import connections
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -34,6 +35,7 @@ from kesher.accounts.models import User
 from kesher.core.exceptions import NotFoundError, as_uuid
 from kesher.deals.exceptions import SatisfactionAnsweredError, SatisfactionExpiredError
 from kesher.deals.models import (
+    NO_NEXT_STEP,
     OUTWARD_LOSS_CATEGORIES,
     Deal,
     DealStageChange,
@@ -71,6 +73,8 @@ SATISFACTION_SALT = "kesher.satisfaction"
 # The signature's own age limit; the request's expires_at is the real deadline.
 SATISFACTION_TOKEN_MAX_AGE = dt.timedelta(days=365)
 BOARD_COLUMN_SIZE = 20
+# Today lists the first few deals needing a next step; more wait on the deals list's filters.
+ATTENTION_LIMIT = 20
 # Next offers show for satisfied customers: this score or more (0–10).
 SATISFIED_SCORE = 8
 
@@ -151,6 +155,32 @@ def product_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Product:
 
 
 DEAL_RELATED = ("pipeline", "stage", "person", "organization", "owner", "product")
+# What a board card, a list row, a Today line and a customer's deal section show: the rest of a
+# deal (its value case, reviews: 100 columns with the related rows') stays in the database.
+DEAL_ROW_FIELDS = (
+    "public_id",
+    "updated_at",
+    "workspace_id",
+    "pipeline_id",
+    "title",
+    "amount",
+    "currency",
+    "status",
+    "next_action",
+    "next_action_on",
+    "stage__public_id",
+    "stage__name",
+    "person__public_id",
+    "person__name",
+    "organization__public_id",
+    "organization__name",
+)
+DEAL_ROW_RELATED = ("stage", "person", "organization")
+
+
+def deal_rows(deals: QuerySet[Deal]) -> QuerySet[Deal]:
+    """These deals with only the columns a card or a list row shows."""
+    return deals.select_related(*DEAL_ROW_RELATED).only(*DEAL_ROW_FIELDS)
 
 
 def deal_list(
@@ -159,15 +189,18 @@ def deal_list(
     pipeline: Pipeline | None = None,
     stage: Stage | None = None,
     status: str | None = None,
+    statuses: Collection[str] = (),
     owner: User | None = None,
     person: Person | None = None,
     organization: Organization | None = None,
     overdue: bool = False,
     no_next_step: bool = False,
     today: dt.date | None = None,
+    rows_only: bool = False,
 ) -> QuerySet[Deal]:
-    """Deals, most recently changed first. `overdue`: open deals whose next step's day has
-    passed; `no_next_step`: open deals without a next step or its day."""
+    """Deals, most recently changed first. `status` or `statuses` (the board's open and won);
+    `overdue`: open deals whose next step's day has passed; `no_next_step`: open deals without
+    a next step or its day. `rows_only`: only what a list row or a card shows (deal_rows)."""
     deals = Deal.objects.filter(workspace=workspace)
     if pipeline is not None:
         deals = deals.filter(pipeline=pipeline)
@@ -175,21 +208,27 @@ def deal_list(
         deals = deals.filter(stage=stage)
     if status:
         deals = deals.filter(status=status)
+    if statuses:
+        deals = deals.filter(status__in=list(statuses))
     if owner is not None:
         deals = deals.filter(owner=owner)
     if person is not None:
         deals = deals.filter(person=person)
     if organization is not None:
         deals = deals.filter(organization=organization)
-    if overdue or no_next_step:
-        today = today or timezone.localdate()
-        wanted = Q()
-        if overdue:
-            wanted |= Q(next_action_on__lt=today)
-        if no_next_step:
-            wanted |= Q(next_action="") | Q(next_action_on__isnull=True)
-        deals = deals.filter(wanted, status=DealStatus.OPEN)
-    return deals.select_related(*DEAL_RELATED).order_by("-updated_at", "id")
+    if overdue and no_next_step:
+        deals = deals.filter(_overdue(today) | NO_NEXT_STEP)
+    elif overdue:
+        deals = deals.filter(_overdue(today))
+    elif no_next_step:
+        # The very condition of the deal_no_next_step index, so both databases use it.
+        deals = deals.filter(NO_NEXT_STEP)
+    deals = deals.order_by("-updated_at", "id")
+    return deal_rows(deals) if rows_only else deals.select_related(*DEAL_RELATED)
+
+
+def _overdue(today: dt.date | None) -> Q:
+    return Q(status=DealStatus.OPEN, next_action_on__lt=today or timezone.localdate())
 
 
 def deal_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Deal:
@@ -223,50 +262,70 @@ def board_columns(
     pipeline: Pipeline,
     owner: User | None = None,
     per_column: int = BOARD_COLUMN_SIZE,
-    status: str = DealStatus.OPEN,
+    statuses: Collection[str] = (DealStatus.OPEN,),
 ) -> list[BoardColumn]:
-    """The board: one column per stage with its count, sums and the `per_column` most recently
-    changed deals. Three queries whatever the size: stages, totals, and the cards."""
+    """The board: one column per stage with the count and sums of its deals in `statuses`
+    (the board shows open and won ones) and the `per_column` most recently changed of them.
+    Three queries whatever the size: stages, totals, and the cards."""
     stages = list(stage_list(pipeline=pipeline))
-    deals = Deal.objects.filter(workspace=workspace, pipeline=pipeline, status=status)
+    deals = Deal.objects.filter(workspace=workspace, pipeline=pipeline, status__in=list(statuses))
     if owner is not None:
         deals = deals.filter(owner=owner)
     counts: dict[int, int] = defaultdict(int)
     sums: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    # Grouped in the order of the deal_stage_totals index, which holds every column read.
     for row in (
         deals.order_by()
-        .values("stage_id", "currency")
-        .annotate(count=Count("id"), total=Sum("amount"))
+        .values("status", "stage_id", "currency")
+        .annotate(count=Count("*"), total=Sum("amount"))
     ):
         counts[row["stage_id"]] += row["count"]
-        sums[row["stage_id"]][row["currency"]] = _money(row["total"])
+        stage_sums = sums[row["stage_id"]]
+        stage_sums[row["currency"]] = _money(row["total"]) + stage_sums.get(
+            row["currency"], Decimal(0)
+        )
     cards: dict[int, list[Deal]] = defaultdict(list)
     if per_column > 0 and stages:
-        # One query: per stage, the ids of its latest cards (a backward range scan of the board
-        # index each), and those rows. Cheaper than ranking every deal with a window function.
-        latest = Q()
-        for stage in stages:
-            ids = (
-                deals.filter(stage=stage)
-                .order_by("-updated_at", "-id")
-                .values_list("id", flat=True)[:per_column]
-            )
-            latest |= Q(pk__in=ids)
-        for deal in (
-            Deal.objects.filter(latest)
-            .select_related("person", "organization", "owner")
-            .order_by("-updated_at", "-id")
-        ):
+        for deal in deal_rows(Deal.objects.filter(_latest_per_stage(deals, stages, per_column))):
             cards[deal.stage_id].append(deal)
     return [
         BoardColumn(
             stage=stage,
             count=counts.get(stage.pk, 0),
             sums=dict(sorted(sums.get(stage.pk, {}).items(), key=lambda item: -item[1])),
-            deals=cards.get(stage.pk, []),
+            deals=sorted(
+                cards.get(stage.pk, []), key=lambda deal: (-deal.updated_at.timestamp(), deal.pk)
+            ),
         )
         for stage in stages
     ]
+
+
+def _latest_per_stage(deals: QuerySet[Deal], stages: list[Stage], size: int) -> Q:
+    """Each stage's `size` most recently changed deals: per stage, a range of the
+    deal_stage_recent index read in order and cut at `size`, never a sort or a ranking of the
+    whole pipeline."""
+    return _in_any(
+        [
+            deals.filter(stage=stage)
+            .order_by("-updated_at", "id")
+            .values_list("id", flat=True)[:size]
+            for stage in stages
+        ]
+    )
+
+
+def _in_any(key_lists: list[QuerySet[Deal, int]]) -> Q:
+    """The deals whose key is in any of these (sliced) lists of keys, in one statement."""
+    if connections[key_lists[0].db].features.supports_slicing_ordering_in_compound:
+        # PostgreSQL: one list of keys (a UNION ALL) joined by primary key; for an OR of IN
+        # lists its planner would read the whole table.
+        return Q(pk__in=key_lists[0].union(*key_lists[1:], all=True))
+    # SQLite (no LIMIT inside a UNION): an OR of IN lists, each looked up by rowid.
+    condition = Q()
+    for keys in key_lists:
+        condition |= Q(pk__in=keys)
+    return condition
 
 
 def deal_stage_changes(*, deal: Deal) -> QuerySet[DealStageChange]:
@@ -274,20 +333,35 @@ def deal_stage_changes(*, deal: Deal) -> QuerySet[DealStageChange]:
 
 
 def deals_for_person(*, workspace: Workspace, person: Person) -> QuerySet[Deal]:
-    return deal_list(workspace=workspace, person=person)
+    return deal_list(workspace=workspace, person=person, rows_only=True)
 
 
 def deals_for_organization(*, workspace: Workspace, organization: Organization) -> QuerySet[Deal]:
-    return deal_list(workspace=workspace, organization=organization)
+    return deal_list(workspace=workspace, organization=organization, rows_only=True)
 
 
 def deals_needing_attention(
-    *, workspace: Workspace, owner: User | None = None, today: dt.date | None = None
+    *,
+    workspace: Workspace,
+    owner: User | None = None,
+    today: dt.date | None = None,
+    limit: int = ATTENTION_LIMIT,
 ) -> QuerySet[Deal]:
-    """Open deals with no next step or an overdue one (Today), oldest next step first."""
-    return deal_list(
-        workspace=workspace, owner=owner, overdue=True, no_next_step=True, today=today
-    ).order_by(F("next_action_on").asc(nulls_first=True), "id")
+    """The first `limit` open deals with no next step or an overdue one (Today): those without
+    a day first, then the oldest day first. Two ranges of the deal_next_step index, each cut at
+    `limit`, so the cost does not grow with the workspace's deals."""
+    today = today or timezone.localdate()
+    open_deals = Deal.objects.filter(workspace=workspace, status=DealStatus.OPEN)
+    if owner is not None:
+        open_deals = open_deals.filter(owner=owner)
+    undated = open_deals.filter(next_action_on__isnull=True).order_by("id")
+    dated = open_deals.filter(
+        Q(next_action_on__lt=today) | Q(next_action=""), next_action_on__isnull=False
+    ).order_by("next_action_on", "id")
+    firsts = [deals.values_list("id", flat=True)[:limit] for deals in (undated, dated)]
+    return deal_rows(Deal.objects.filter(_in_any(firsts))).order_by(
+        F("next_action_on").asc(nulls_first=True), "id"
+    )[:limit]
 
 
 # Promises, post-sale checks, tasks.

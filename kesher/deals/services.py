@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from kesher.accounts.models import User
 from kesher.core.exceptions import ConflictError, NotFoundError, PermissionDeniedError
@@ -112,7 +112,7 @@ SALES_STAGES: tuple[tuple[str, str], ...] = (
     (gettext_lazy("Find the customer"), ""),
     (gettext_lazy("Contact"), ""),
     (gettext_lazy("Meeting set"), ""),
-    (gettext_lazy("Met"), ""),
+    (pgettext_lazy("sales stage", "Met"), ""),
     (gettext_lazy("Needs identified"), ""),
     (gettext_lazy("Quote"), ""),
     (gettext_lazy("Negotiation"), ""),
@@ -161,7 +161,12 @@ def _writer(workspace: Workspace, actor: User) -> None:
 def _same_workspace(workspace: Workspace, *objects: object) -> None:
     for obj in objects:
         if obj is not None and getattr(obj, "workspace_id", None) != workspace.pk:
-            raise ValidationError(_("Everything in a deal must be in this workspace."))
+            raise ValidationError(
+                _(
+                    "Something chosen here belongs to another workspace: choose people, "
+                    "organisations, products and deals from this workspace."
+                )
+            )
 
 
 def _clean_amount(value: Decimal | str | int | None, *, field: str) -> Decimal:
@@ -197,6 +202,12 @@ def _collect(errors: dict[str, list[str]], exc: ValidationError) -> None:
 
 
 def _require_open(deal: Deal) -> None:
+    if deal.status == DealStatus.WON:
+        # A won deal is never reopened, so "reopen it first" would send the user nowhere.
+        raise ConflictError(
+            _("This deal was already won: for another sale, start a new deal with the customer."),
+            code="deal_closed",
+        )
     if deal.status != DealStatus.OPEN:
         raise ConflictError(
             _("This deal is already closed (%(status)s): reopen it first.")
@@ -325,7 +336,10 @@ def _clean_pipeline_name(workspace: Workspace, name: str, pipeline: Pipeline | N
         others = others.exclude(pk=pipeline.pk)
     if others.exists():
         raise ValidationError(
-            {"name": _("There is already a pipeline called “%(name)s”.") % {"name": cleaned}}
+            {
+                "name": _("There is already a pipeline called “%(name)s”: choose another name.")
+                % {"name": cleaned}
+            }
         )
     return cleaned
 
@@ -369,9 +383,19 @@ def pipeline_create(
             errors["stage_names"] = [_("Give each stage a name, and at least one stage.")]
         elif len(set(names)) != len(names):
             errors["stage_names"] = [_("Two stages have the same name: make them different.")]
-        elif len(names) > MAX_STAGES or any(len(stage) > 80 for stage in names):
+        elif len(names) > MAX_STAGES:
             errors["stage_names"] = [
-                _("At most %(count)d stages, each up to 80 characters.") % {"count": MAX_STAGES}
+                ngettext(
+                    "A pipeline has at most %(count)d stage: remove some.",
+                    "A pipeline has at most %(count)d stages: remove some.",
+                    MAX_STAGES,
+                )
+                % {"count": MAX_STAGES}
+            ]
+        elif too_long := [stage for stage in names if len(stage) > 80]:
+            errors["stage_names"] = [
+                _("A stage name has at most 80 characters: shorten “%(name)s”.")
+                % {"name": too_long[0]}
             ]
     if errors:
         raise ValidationError(errors)
@@ -466,8 +490,13 @@ def pipeline_delete(*, pipeline: Pipeline, actor: User) -> None:
         )
     count = Deal.objects.filter(pipeline=pipeline).count()
     if count:
+        # Deals never change pipeline, so deleting them is the only way to empty one.
         raise ConflictError(
-            _("%(count)d deals are in this pipeline: move or delete them first.")
+            ngettext(
+                "%(count)d deal is in this pipeline: delete it first, or keep the pipeline.",
+                "%(count)d deals are in this pipeline: delete them first, or keep the pipeline.",
+                count,
+            )
             % {"count": count},
             code="in_use",
         )
@@ -502,7 +531,8 @@ def _clean_stage(pipeline: Pipeline, stage: Stage | None, name: str, role: str) 
             clash = clash.exclude(pk=stage.pk)
         if clash.exists():
             errors["name"] = [
-                _("This pipeline already has a stage “%(name)s”.") % {"name": cleaned}
+                _("This pipeline already has a stage “%(name)s”: choose another name.")
+                % {"name": cleaned}
             ]
     role = role or ""
     if role not in StageRole.values:
@@ -517,7 +547,11 @@ def _clean_stage(pipeline: Pipeline, stage: Stage | None, name: str, role: str) 
         other = holder.first()
         if other is not None:
             errors["role"] = [
-                _("“%(stage)s” already has this role: one stage per role.") % {"stage": other.name}
+                _(
+                    "“%(stage)s” already has this role, and a role belongs to one stage: "
+                    "take it off “%(stage)s” first, or choose another role."
+                )
+                % {"stage": other.name}
             ]
     if errors:
         raise ValidationError(errors)
@@ -534,7 +568,14 @@ def stage_create(
     ordered = list(Stage.objects.select_for_update().filter(pipeline=pipeline).order_by("position"))
     if len(ordered) >= MAX_STAGES:
         raise ValidationError(
-            {"name": _("A pipeline has at most %(count)d stages.") % {"count": MAX_STAGES}}
+            {
+                "name": ngettext(
+                    "A pipeline has at most %(count)d stage: delete one before adding another.",
+                    "A pipeline has at most %(count)d stages: delete one before adding another.",
+                    MAX_STAGES,
+                )
+                % {"count": MAX_STAGES}
+            }
         )
     index = len(ordered) if position is None else max(0, min(position, len(ordered)))
     # Parked out of the way of both renumbering passes until its place is given.
@@ -581,7 +622,11 @@ def stage_delete(*, stage: Stage, actor: User) -> None:
     count = Deal.objects.filter(stage=stage).count()
     if count:
         raise ConflictError(
-            _("%(count)d deals are in “%(stage)s”: move them to another stage first.")
+            ngettext(
+                "%(count)d deal is in “%(stage)s”: move it to another stage first.",
+                "%(count)d deals are in “%(stage)s”: move them to another stage first.",
+                count,
+            )
             % {"count": count, "stage": stage.name},
             code="in_use",
         )
@@ -616,7 +661,9 @@ def _clean_product(
         if product is not None:
             clash = clash.exclude(pk=product.pk)
         if clash.exists():
-            errors["name"] = [_("There is already a product “%(name)s”.") % {"name": cleaned}]
+            errors["name"] = [
+                _("There is already a product “%(name)s”: choose another name.") % {"name": cleaned}
+            ]
     amount: Decimal | None = None
     code = ""
     if price not in (None, ""):
@@ -1124,7 +1171,9 @@ def deal_reopen(
     on the row; a new next step may be given (the old one is kept otherwise)."""
     _writer(deal.workspace, actor)
     if deal.status == DealStatus.OPEN:
-        raise ConflictError(_("This deal is already open."), code="deal_open")
+        raise ConflictError(
+            _("This deal is already open: there is nothing to reopen."), code="deal_open"
+        )
     if deal.status == DealStatus.WON:
         raise ConflictError(
             _("A won deal is not reopened: start a new deal with the customer instead."),
@@ -1193,7 +1242,7 @@ def promise_check(*, promise: Promise, kept: bool, note: str = "", actor: User) 
     _writer(deal.workspace, actor)
     if promise.status != PromiseStatus.PENDING:
         raise ConflictError(
-            _("This promise was already checked (%(status)s).")
+            _("This promise was already checked (%(status)s): each promise is checked once.")
             % {"status": str(PromiseStatus(promise.status).label).lower()},
             code="promise_checked",
         )
@@ -1222,7 +1271,10 @@ def promise_delete(*, promise: Promise, actor: User) -> None:
     _writer(promise.workspace, actor)
     if promise.status != PromiseStatus.PENDING:
         raise ConflictError(
-            _("A checked promise is part of the record and cannot be deleted."),
+            _(
+                "A checked promise is part of the record and cannot be deleted: if the "
+                "promise changed, add the new one."
+            ),
             code="promise_checked",
         )
     promise.delete()
@@ -1268,7 +1320,10 @@ def satisfaction_request_create(*, deal: Deal, actor: User) -> SatisfactionReque
     """The deal's satisfaction request that can still be answered, or a new one."""
     _writer(deal.workspace, actor)
     if deal.status != DealStatus.WON:
-        raise ConflictError(_("Ask for satisfaction once the deal is won."), code="deal_not_won")
+        raise ConflictError(
+            _("A satisfaction link is for a won deal: close this deal won first."),
+            code="deal_not_won",
+        )
     current = (
         SatisfactionRequest.objects.filter(
             deal=deal, answered_at__isnull=True, expires_at__gt=timezone.now()

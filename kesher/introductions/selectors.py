@@ -80,6 +80,27 @@ def suggestion_list(
     return suggestions
 
 
+def person_suggestions(*, workspace: Workspace, person: Person, limit: int) -> QuerySet[Suggestion]:
+    """suggestion_list of one person's open suggestions for their page: only the columns the
+    suggestion card shows (both people's names, the need's and offer's texts, the reasons)."""
+    suggestions = suggestion_list(workspace=workspace, person=person).only(
+        "public_id",
+        "score",
+        "reasons",
+        "need",
+        "offer",
+        "person_a",
+        "person_b",
+        "need__text",
+        "offer__text",
+        "person_a__public_id",
+        "person_a__name",
+        "person_b__public_id",
+        "person_b__name",
+    )
+    return suggestions[:limit]
+
+
 def suggestion_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Suggestion:
     suggestion = (
         Suggestion.objects.filter(
@@ -106,6 +127,24 @@ def introduction_list(
         introductions = introductions.filter(status=status)
     return introductions.select_related("person_a", "person_b", "need", "offer").order_by(
         "-created_at", "-id"
+    )
+
+
+def person_introductions(*, workspace: Workspace, person: Person) -> QuerySet[Introduction]:
+    """introduction_list of one person for their page: only the columns a row shows."""
+    return introduction_list(workspace=workspace, person=person).only(
+        "public_id",
+        "status",
+        "note",
+        "updated_at",
+        "need",
+        "offer",
+        "person_a",
+        "person_b",
+        "need__text",
+        "offer__text",
+        "person_a__name",
+        "person_b__name",
     )
 
 

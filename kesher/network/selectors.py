@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zoneinfo
+from typing import TypeVar
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from kesher.core.exceptions import NotFoundError, as_uuid
 from kesher.network.models import Interaction, Need, Offer, Tie, TieKind
-from kesher.people.models import Person
+from kesher.people.models import Person, Tag
 from kesher.workspaces.models import Workspace
+
+NeedOrOffer = TypeVar("NeedOrOffer", Need, Offer)
 
 
 def tie_kind_list(*, workspace: Workspace) -> QuerySet[TieKind]:
@@ -82,17 +85,77 @@ def interaction_list(
 
 
 def person_timeline(*, workspace: Workspace, person: Person) -> QuerySet[Interaction]:
-    """A person's interactions newest first, as their page shows them: with the event and,
-    in the list `others`, the other participants (their names and ids). A prefetch into a
-    plain list skips building a related manager and a queryset per interaction."""
+    """A person's interactions newest first, as their page shows them: only the columns shown,
+    with the event's name and, in the list `others`, the other participants (their names and
+    ids). A prefetch into a plain list skips building a related manager and a queryset per
+    interaction."""
     person = _of_workspace(workspace, person)
     others = Person.objects.exclude(pk=person.pk).only("public_id", "name")
     return (
         Interaction.objects.filter(participants=person)
         .select_related("event")
+        .only(
+            "public_id",
+            "occurred_at",
+            "channel",
+            "initiated_by",
+            "exchange",
+            "exchange_kind",
+            "summary",
+            "event__name",
+        )
         .prefetch_related(Prefetch("participants", queryset=others, to_attr="others"))
         .order_by("-occurred_at", "-id")
     )
+
+
+def person_ties(*, workspace: Workspace, person: Person) -> QuerySet[Tie]:
+    """tie_list of one person for their page: only the columns shown, of the tie, both people
+    (the page shows the other one's name; the strength's explanation names both), the kind
+    and the strength's explanation."""
+    person = _of_workspace(workspace, person)
+    return (
+        Tie.objects.filter(Q(person_a=person) | Q(person_b=person))
+        .select_related("person_a", "person_b", "kind", "strength_detail")
+        .only(
+            "public_id",
+            "person_a",
+            "person_b",
+            "kind",
+            "since",
+            "trust",
+            "strength",
+            "notes",
+            "person_a__public_id",
+            "person_a__name",
+            "person_b__public_id",
+            "person_b__name",
+            "kind__code",
+            "kind__name",
+            "strength_detail__explanation",
+        )
+        .order_by("-created_at", "id")
+    )
+
+
+def _person_needs_or_offers(model: type[NeedOrOffer], person: Person) -> QuerySet[NeedOrOffer]:
+    tags = Prefetch("tags", queryset=Tag.objects.only("name"))
+    return (
+        model._default_manager.filter(person=person)
+        .only("public_id", "text", "status", "expires_on")
+        .prefetch_related(tags)
+        .order_by("-created_at", "-id")
+    )
+
+
+def person_needs(*, workspace: Workspace, person: Person) -> QuerySet[Need]:
+    """need_list of one person for their page: only the columns shown, and the tags' names."""
+    return _person_needs_or_offers(Need, _of_workspace(workspace, person))
+
+
+def person_offers(*, workspace: Workspace, person: Person) -> QuerySet[Offer]:
+    """offer_list of one person for their page: only the columns shown, and the tags' names."""
+    return _person_needs_or_offers(Offer, _of_workspace(workspace, person))
 
 
 def interaction_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Interaction:

@@ -126,7 +126,7 @@ def needs_section(
     form: forms.Form | None = None,
     editing: Need | None = None,
 ) -> Section:
-    needs = list(network_selectors.need_list(workspace=workspace, person=person))
+    needs = list(network_selectors.person_needs(workspace=workspace, person=person))
     return Section(kind="need", person=person, items=needs, form=form, editing=editing)
 
 
@@ -137,7 +137,7 @@ def offers_section(
     form: forms.Form | None = None,
     editing: Offer | None = None,
 ) -> Section:
-    offers = list(network_selectors.offer_list(workspace=workspace, person=person))
+    offers = list(network_selectors.person_offers(workspace=workspace, person=person))
     return Section(kind="offer", person=person, items=offers, form=form, editing=editing)
 
 
@@ -150,7 +150,7 @@ def ties_section(
 ) -> Section:
     rows = [
         TieRow(tie=tie, other=tie.other(person))
-        for tie in network_selectors.tie_list(workspace=workspace, person=person)
+        for tie in network_selectors.person_ties(workspace=workspace, person=person)
     ]
     return Section(kind="tie", person=person, items=rows, form=form, editing=editing)
 
@@ -249,18 +249,18 @@ def person_filters(request: HttpRequest, workspace: Workspace) -> HttpResponse:
 @require_GET
 @workspace_view
 def person_detail(request: HttpRequest, workspace: Workspace, person_id: uuid.UUID) -> HttpResponse:
-    person = selectors.person_get(workspace=workspace, public_id=person_id)
+    person = selectors.person_page_get(workspace=workspace, public_id=person_id)
     context = {
         "person": person,
         **person_sections(workspace=workspace, person=person),
         # Their open suggested introductions (either side) and the introductions they are in.
         "person_suggestions": list(
-            introduction_selectors.suggestion_list(
+            introduction_selectors.person_suggestions(
                 workspace=workspace, person=person, limit=PERSON_SUGGESTIONS
             )
         ),
         "person_introductions": list(
-            introduction_selectors.introduction_list(workspace=workspace, person=person)
+            introduction_selectors.person_introductions(workspace=workspace, person=person)
         ),
     }
     return render(request, "people/detail.html", context)

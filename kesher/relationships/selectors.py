@@ -234,7 +234,12 @@ def rhythm_list(*, workspace: Workspace, user_id: int) -> QuerySet[Rhythm]:
 
 
 def rhythm_for_person(*, workspace: Workspace, user_id: int, person: Person) -> Rhythm | None:
-    return Rhythm.objects.filter(workspace=workspace, user_id=user_id, person=person).first()
+    """The member's own rhythm with the person, as the person page's card shows it."""
+    return (
+        Rhythm.objects.filter(workspace=workspace, user_id=user_id, person=person)
+        .only("public_id", "every", "days")
+        .first()
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -688,10 +693,29 @@ def neighbourhood(
 
 
 def referral_list(*, workspace: Workspace, person: Person | None = None) -> QuerySet[Referral]:
-    referrals = Referral.objects.filter(workspace=workspace)
+    """The workspace's referrals newest first; with `person`, the ones they gave or received,
+    with only the columns the person page's card shows."""
+    referrals = Referral.objects.filter(workspace=workspace).select_related(
+        "referrer", "referred", "to_member"
+    )
     if person is not None:
-        referrals = referrals.filter(Q(referrer=person) | Q(referred=person))
-    return referrals.select_related("referrer", "referred", "to_member").order_by("-date", "-id")
+        referrals = referrals.filter(Q(referrer=person) | Q(referred=person)).only(
+            "public_id",
+            "date",
+            "outcome",
+            "value",
+            "currency",
+            "referrer",
+            "referred",
+            "to_member",
+            "referrer__public_id",
+            "referrer__name",
+            "referred__public_id",
+            "referred__name",
+            "to_member__display_name",
+            "to_member__email",
+        )
+    return referrals.order_by("-date", "-id")
 
 
 def referral_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Referral:
@@ -786,7 +810,10 @@ def referral_chain(*, workspace: Workspace, person: Person) -> ChainView:
     ids = [links[0].referrer, *(link.referred for link in links)] if links else [person.pk]
     # The person is at hand; only the others of their chain are loaded.
     others = [pk for pk in ids if pk != person.pk]
-    people = Person.objects.select_related("met_at").in_bulk(others) if others else {}
+    chain_people = Person.objects.select_related("met_at").only(
+        "public_id", "name", "met_at", "met_at__name"
+    )
+    people = chain_people.in_bulk(others) if others else {}
     people[person.pk] = person
     first = people[ids[0]]
     target = relationship_settings_get(workspace=workspace).referral_target

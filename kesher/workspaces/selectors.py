@@ -16,6 +16,16 @@ def workspaces_for_user(*, user: User) -> QuerySet[Workspace]:
     return Workspace.objects.filter(memberships__user=user).order_by("name", "id")
 
 
+def membership_list_for_user(*, user: User) -> list[Membership]:
+    """The user's memberships with their workspaces, by workspace name: the current workspace
+    and the workspace menu of every page, in one query."""
+    return list(
+        Membership.objects.filter(user=user)
+        .select_related("workspace")
+        .order_by("workspace__name", "workspace_id")
+    )
+
+
 def workspace_get_for_user(*, user: User, public_id: uuid.UUID | str) -> Workspace:
     """One of the user's workspaces; any other (or a malformed id) is NotFoundError."""
     message = _("Workspace not found: choose one of your workspaces.")

@@ -92,8 +92,66 @@ def test_board_query_count_does_not_grow_with_the_deals(workspace, pipeline):
             DealFactory(workspace=workspace, pipeline=pipeline, stage=stage(pipeline, position))
     with CaptureQueriesContext(connection) as queries:
         columns = selectors.board_columns(workspace=workspace, pipeline=pipeline)
-        [deal.owner for column in columns for deal in column.deals]
+        # Everything a card shows.
+        [
+            (deal.title, deal.person, deal.organization, deal.stage.public_id, deal.next_action_on)
+            for column in columns
+            for deal in column.deals
+        ]
     assert len(queries) == 3
+
+
+def test_board_columns_with_open_and_won_deals_in_one_call(workspace, pipeline):
+    closing = role_stage(pipeline, "won")
+    open_deal = DealFactory(workspace=workspace, pipeline=pipeline, stage=closing, amount=D(10))
+    won_deal = won(workspace, pipeline, amount="20")
+    DealFactory(
+        workspace=workspace,
+        pipeline=pipeline,
+        stage=closing,
+        status=DealStatus.LOST,
+        amount=D(40),
+        loss_category="own",
+        loss_reason="x",
+        loss_lesson="y",
+    )
+    with CaptureQueriesContext(connection) as queries:
+        columns = selectors.board_columns(
+            workspace=workspace, pipeline=pipeline, statuses=(DealStatus.OPEN, DealStatus.WON)
+        )
+    column = next(column for column in columns if column.stage == closing)
+    assert len(queries) == 3
+    assert (column.count, column.sums) == (2, {"ILS": D("30.00")})
+    assert [deal.pk for deal in column.deals] == [won_deal.pk, open_deal.pk]
+    only_open = selectors.board_columns(workspace=workspace, pipeline=pipeline)
+    assert [deal.pk for column in only_open for deal in column.deals] == [open_deal.pk]
+    assert list(
+        selectors.deal_list(
+            workspace=workspace, stage=closing, statuses=(DealStatus.OPEN, DealStatus.WON)
+        )
+    ) == [won_deal, open_deal]
+
+
+def test_deals_needing_attention_are_the_first_few_without_a_day_then_oldest(workspace, pipeline):
+    today = timezone.localdate()
+    bare = [
+        DealFactory(workspace=workspace, pipeline=pipeline, next_action="", next_action_on=None)
+        for _ in range(3)
+    ]
+    late = [
+        DealFactory(
+            workspace=workspace, pipeline=pipeline, next_action_on=today - dt.timedelta(days=days)
+        )
+        for days in (1, 5, 3)
+    ]
+    blank_step = DealFactory(
+        workspace=workspace, pipeline=pipeline, next_action="", next_action_on=today
+    )
+    DealFactory(workspace=workspace, pipeline=pipeline, next_action_on=today)
+    attention = selectors.deals_needing_attention(workspace=workspace, today=today, limit=5)
+    assert list(attention) == [*bare, late[1], late[2]]
+    everything = selectors.deals_needing_attention(workspace=workspace, today=today)
+    assert list(everything) == [*bare, late[1], late[2], late[0], blank_step]
 
 
 def test_deal_list_filters_overdue_and_no_next_step(workspace, pipeline):

@@ -173,7 +173,7 @@ def test_pipeline_create_refuses_a_taken_name_and_duplicate_stages(workspace, us
             workspace=workspace, actor=user, name="Sales", stage_names=["A", "A"]
         )
     assert caught.value.message_dict == {
-        "name": ["There is already a pipeline called “Sales”."],
+        "name": ["There is already a pipeline called “Sales”: choose another name."],
         "stage_names": ["Two stages have the same name: make them different."],
     }
 
@@ -250,7 +250,10 @@ def test_stage_roles_are_unique_per_pipeline(user, pipeline):
     with pytest.raises(ValidationError) as caught:
         services.stage_update(stage=stage(pipeline, 6), actor=user, name="Negotiation", role="won")
     assert caught.value.message_dict == {
-        "role": ["“Closed” already has this role: one stage per role."]
+        "role": [
+            "“Closed” already has this role, and a role belongs to one stage: "
+            "take it off “Closed” first, or choose another role."
+        ]
     }
 
 

@@ -654,7 +654,7 @@ def test_checking_a_promise_twice_is_refused(web, deal, user):
     promise.refresh_from_db()
     assert promise.status == PromiseStatus.KEPT
     html = page(web, url("detail", deal.public_id))
-    assert "This promise was already checked (kept)." in html
+    assert "This promise was already checked (kept): each promise is checked once." in html
 
 
 def test_close_won_plans_checks_and_the_satisfaction_link(web, deal, pipeline, user):
@@ -747,7 +747,10 @@ def test_the_pipelines_tab_edits_stages_and_settings(web, pipeline):
 
     response = web.post(url("stage_create", pipeline.public_id), {"name": "Demo day", "role": ""})
     assert response.status_code == 400
-    assert "This pipeline already has a stage “Demo day”." in response.content.decode()
+    assert (
+        "This pipeline already has a stage “Demo day”: choose another name."
+        in response.content.decode()
+    )
     assert pipeline.stages.count() == 11
 
     response = web.post(
@@ -771,7 +774,9 @@ def test_a_stage_with_deals_cannot_be_deleted(web, deal, pipeline):
     needs = stage(pipeline, 4)
     response = web.post(url("stage_delete", needs.public_id))
     assert response.status_code == 400
-    assert "1 deals are in" in response.content.decode()
+    assert (
+        f"1 deal is in “{needs.name}”: move it to another stage first." in response.content.decode()
+    )
     assert Stage.objects.filter(pk=needs.pk).exists()
 
 
@@ -782,7 +787,10 @@ def test_a_new_pipeline_is_made_with_the_default_stages(web, pipeline):
     assert created.stages.count() == 10
     response = web.post(url("pipeline_create"), {"name": "Partners", "kind": "sales"})
     assert response.status_code == 400
-    assert "There is already a pipeline called “Partners”." in response.content.decode()
+    assert (
+        "There is already a pipeline called “Partners”: choose another name."
+        in response.content.decode()
+    )
 
 
 # Reports.
