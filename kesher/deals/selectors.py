@@ -71,7 +71,6 @@ from kesher.workspaces.models import Workspace
 
 SATISFACTION_SALT = "kesher.satisfaction"
 # The signature's own age limit; the request's expires_at is the real deadline.
-SATISFACTION_TOKEN_MAX_AGE = dt.timedelta(days=365)
 BOARD_COLUMN_SIZE = 20
 # Today lists the first few deals needing a next step; more wait on the deals list's filters.
 ATTENTION_LIMIT = 20
@@ -484,19 +483,22 @@ def deal_is_at_risk(*, deal: Deal) -> bool:
 
 
 def satisfaction_token(*, request: SatisfactionRequest) -> str:
-    """The secret of the customer's public link (signed, so it cannot be forged or guessed)."""
-    return signing.dumps(str(request.public_id), salt=SATISFACTION_SALT)
+    """The secret of the customer's public link (signed, so it cannot be forged or guessed).
+
+    The same link every time it is shown: expiry and single use live on the request's row.
+    """
+    return _satisfaction_signer().sign(str(request.public_id))
+
+
+def _satisfaction_signer() -> signing.Signer:
+    return signing.Signer(salt=SATISFACTION_SALT)
 
 
 def satisfaction_request_for_token(*, token: str) -> SatisfactionRequest:
     """The request a public link names, if it can still be answered. Raises NotFoundError for
     a forged or unknown token, SatisfactionExpiredError, or SatisfactionAnsweredError."""
     try:
-        public_id = signing.loads(token, salt=SATISFACTION_SALT, max_age=SATISFACTION_TOKEN_MAX_AGE)
-    except signing.SignatureExpired as exc:
-        raise SatisfactionExpiredError(
-            _("This survey link has expired. Thank you for your time.")
-        ) from exc
+        public_id = _satisfaction_signer().unsign(token)
     except signing.BadSignature as exc:
         raise NotFoundError(_("This survey link is not valid.")) from exc
     request = (
@@ -519,7 +521,7 @@ def satisfaction_request_by_token(*, token: str) -> SatisfactionRequest | None:
     """The request a link names whatever its state (answered, expired), or None for a forged
     or unknown token: the public pages read its language and whether it was answered."""
     try:
-        public_id = signing.loads(token, salt=SATISFACTION_SALT)
+        public_id = _satisfaction_signer().unsign(token)
     except signing.BadSignature:
         return None
     try:
