@@ -305,9 +305,12 @@ def pipeline_create_default(*, workspace: Workspace, kind: str) -> Pipeline:
     return pipeline
 
 
-@transaction.atomic
 def pipeline_default(*, workspace: Workspace, kind: str = PipelineKind.SALES) -> Pipeline:
-    """The workspace's default pipeline of this kind, created with its stages on first use."""
+    """The workspace's default pipeline of this kind, created with its stages on first use.
+
+    Only the creation runs in a transaction: every board and list page calls this, and on
+    SQLite a transaction takes the write lock (BEGIN IMMEDIATE) even when it only reads.
+    """
     existing = Pipeline.objects.filter(workspace=workspace, kind=kind, is_default=True).first()
     if existing is not None:
         return existing
