@@ -123,6 +123,7 @@ LANGUAGE_CODE = "he"
 LANGUAGES = [("he", _("Hebrew")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+FORMAT_MODULE_PATH = ["kesher.formats"]
 USE_TZ = True
 TIME_ZONE = "Asia/Jerusalem"
 
