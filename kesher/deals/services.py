@@ -15,9 +15,11 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
@@ -521,22 +523,30 @@ def _renumber(pipeline: Pipeline, ordered: Sequence[Stage]) -> None:
     Stage.objects.bulk_update(ordered, ["position"])
 
 
-def _clean_stage(pipeline: Pipeline, stage: Stage | None, name: str, role: str) -> tuple[str, str]:
-    errors: dict[str, list[str]] = {}
+def _unique_name(
+    name: str, *, limit: int, taken: QuerySet[Any], taken_message: str
+) -> tuple[str, str]:
+    """The name with its spaces folded, and what is wrong with it ("" when nothing is)."""
     cleaned = " ".join((name or "").split())
     if not cleaned:
-        errors["name"] = [_("A name is required: type at least one letter.")]
-    elif len(cleaned) > 80:
-        errors["name"] = [_("This is too long: at most 80 characters.")]
-    else:
-        clash = Stage.objects.filter(pipeline=pipeline, name=cleaned)
-        if stage is not None:
-            clash = clash.exclude(pk=stage.pk)
-        if clash.exists():
-            errors["name"] = [
-                _("This pipeline already has a stage “%(name)s”: choose another name.")
-                % {"name": cleaned}
-            ]
+        return cleaned, _("A name is required: type at least one letter.")
+    if len(cleaned) > limit:
+        return cleaned, _("This is too long: at most %(limit)d characters.") % {"limit": limit}
+    if taken.filter(name=cleaned).exists():
+        return cleaned, taken_message % {"name": cleaned}
+    return cleaned, ""
+
+
+def _clean_stage(pipeline: Pipeline, stage: Stage | None, name: str, role: str) -> tuple[str, str]:
+    errors: dict[str, list[str]] = {}
+    cleaned, problem = _unique_name(
+        name,
+        limit=80,
+        taken=Stage.objects.filter(pipeline=pipeline).exclude(pk__in=[stage.pk] if stage else []),
+        taken_message=_("This pipeline already has a stage “%(name)s”: choose another name."),
+    )
+    if problem:
+        errors["name"] = [problem]
     role = role or ""
     if role not in StageRole.values:
         errors["role"] = [
@@ -654,19 +664,16 @@ def _clean_product(
     currency: str | None,
 ) -> tuple[str, Decimal | None, str]:
     errors: dict[str, list[str]] = {}
-    cleaned = " ".join((name or "").split())
-    if not cleaned:
-        errors["name"] = [_("A name is required: type at least one letter.")]
-    elif len(cleaned) > 200:
-        errors["name"] = [_("This is too long: at most 200 characters.")]
-    else:
-        clash = Product.objects.filter(workspace=workspace, name=cleaned)
-        if product is not None:
-            clash = clash.exclude(pk=product.pk)
-        if clash.exists():
-            errors["name"] = [
-                _("There is already a product “%(name)s”: choose another name.") % {"name": cleaned}
-            ]
+    cleaned, problem = _unique_name(
+        name,
+        limit=200,
+        taken=Product.objects.filter(workspace=workspace).exclude(
+            pk__in=[product.pk] if product else []
+        ),
+        taken_message=_("There is already a product “%(name)s”: choose another name."),
+    )
+    if problem:
+        errors["name"] = [problem]
     amount: Decimal | None = None
     code = ""
     if price not in (None, ""):
