@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
@@ -51,3 +53,49 @@ def test_choice_label_is_the_display_value_in_the_active_language(language):
         expected = f"{interaction.get_channel_display()}|{interaction.get_exchange_kind_display()}"
 
     assert labels == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "amount", "currency", "expected"),
+    [
+        ("he", Decimal("95000.00"), "ILS", "95,000\u00a0₪"),
+        ("en", Decimal("95000.00"), "ILS", "₪95,000"),
+        ("he", Decimal("1234.5"), "USD", "1,234.50\u00a0$"),
+        ("en", Decimal("1234.5"), "USD", "$1,234.50"),
+        ("en", Decimal("1234567"), "EUR", "€1,234,567"),
+        ("he", Decimal("80"), "GBP", "80\u00a0£"),
+        ("en", Decimal("-20"), "usd", "-$20"),
+        ("en", Decimal("2500"), "CHF", "CHF\u00a02,500"),
+        ("he", Decimal("2500"), "CHF", "2,500\u00a0CHF"),
+        ("en", None, "ILS", "₪0"),
+        ("he", "", "ILS", "0\u00a0₪"),
+        ("en", Decimal("700"), "", "700"),
+    ],
+)
+def test_money_groups_thousands_and_shows_the_currency_symbol(language, amount, currency, expected):
+    with translation.override(language):
+        shown = render("{{ amount|money:currency }}", amount=amount, currency=currency)
+
+    assert shown == expected
+
+
+def test_money_escapes_an_unknown_currency_code():
+    with translation.override("en"):
+        shown = render("{{ amount|money:currency }}", amount=Decimal("5"), currency="<b>")
+
+    assert shown == "&lt;B&gt;\u00a05"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("he", "חמישי, 13 באוגוסט"), ("en", "Thursday, 13 August")],
+)
+def test_weekday_date_gives_hebrew_its_bet(language, expected):
+    with translation.override(language):
+        shown = render("{{ day|weekday_date }}", day=dt.date(2026, 8, 13))
+
+    assert shown == expected
+
+
+def test_weekday_date_of_nothing_is_empty():
+    assert render("{{ day|weekday_date }}", day=None) == ""

@@ -512,7 +512,7 @@ def test_what_came_back_is_recorded_and_totalled_in_the_ledger(web, introduction
 
     ledger = page(web, reverse("introductions:ledger"))
     assert "Sent me Yael, who needs 10 chairs" in ledger
-    assert '<span class="money">1,200 ILS</span>' in ledger
+    assert '<span class="money">₪1,200</span>' in ledger
     assert "Introductions made" in ledger
 
 

@@ -204,8 +204,8 @@ def test_the_person_pages_show_the_chain_given_received_value_and_yield(
     assert facts.startswith(
         'class="facts referral-stats"> <dt>Referrals given</dt> <dd> 1 </dd> '
         "<dt>Referrals received</dt> <dd> 0 </dd> "
-        "<dt>Business generated directly</dt> <dd> 40,000 ILS </dd> "
-        "<dt>Business generated via chains</dt> <dd> 5,000 ILS </dd> "
+        "<dt>Business generated directly</dt> <dd> ₪40,000 </dd> "
+        "<dt>Business generated via chains</dt> <dd> ₪5,000 </dd> "
         "<dt>Referral yield</dt> <dd> 1 of 6 quality connections </dd>"
     )
     listing = client_logged_in.get(reverse("relationships:referrals")).content.decode()

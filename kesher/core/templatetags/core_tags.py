@@ -1,15 +1,19 @@
-"""Template helpers for long lists: a link and a choice's label on every row, at a fraction
-of the cost of `{% url %}` and `get_FOO_display` repeated per row."""
+"""Template helpers: a link and a choice's label on every row of a long list, at a fraction
+of the cost of `{% url %}` and `get_FOO_display` repeated per row; money with its symbol; a day
+with its weekday."""
 
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from django import template
 from django.db.models import Model
+from django.template.defaultfilters import date, floatformat
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -48,3 +52,41 @@ def choice_label(obj: Model, field_name: str) -> str:
     once per call (Django hashes every translated label of the field on each call)."""
     value = getattr(obj, field_name)
     return str(_choice_labels(type(obj), field_name, get_language()).get(value, value))
+
+
+CURRENCY_SYMBOLS = {"ILS": "₪", "USD": "$", "EUR": "€", "GBP": "£"}
+# Languages that write the amount first and the currency after it, apart by a no-break space.
+AMOUNT_FIRST_LANGUAGES = frozenset({"he"})
+
+
+@register.filter
+def money(amount: Any, currency: str | None = "") -> str:
+    """`{{ deal.amount|money:deal.currency }}`: the amount grouped by thousands in the active
+    language's number format, with decimals only when it is not whole, and the currency's
+    symbol where it has a well-known one: "95,000 ₪" in Hebrew, "₪95,000" in English. Other
+    currencies keep their code ("CHF 95,000"). A missing amount reads 0."""
+    if isinstance(amount, Decimal) and amount == amount.to_integral_value():
+        # Whole amounts (most of them) skip floatformat's rounding: a third of the time.
+        number = number_format(int(amount), force_grouping=True)
+    else:
+        number = str(floatformat(0 if amount in (None, "") else amount, "-2g"))
+    code = (currency or "").strip().upper()
+    if not code:
+        return number
+    symbol = CURRENCY_SYMBOLS.get(code)
+    language = (get_language() or "").split("-")[0]
+    if language in AMOUNT_FIRST_LANGUAGES:
+        return f"{number}\u00a0{symbol or code}"
+    if symbol:
+        sign, digits = ("-", number[1:]) if number.startswith("-") else ("", number)
+        return f"{sign}{symbol}{digits}"
+    return f"{code}\u00a0{number}"
+
+
+@register.filter
+def weekday_date(value: Any) -> str:
+    """The weekday and the day of the month in the active language: "Thursday, 13 August",
+    "חמישי, 13 באוגוסט" (a format string such as "l j F" cannot give Hebrew its ב)."""
+    if value in (None, ""):
+        return ""
+    return f"{date(value, 'l')}, {date(value, 'MONTH_DAY_FORMAT')}"
