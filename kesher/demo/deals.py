@@ -30,6 +30,7 @@ DEFAULT_VALUE_CASE = {
     "value_alternative": "רשת גדולה בלי התקנה ושירות, או להמשיך עם הריהוט הישן",
 }
 WON_OUTCOMES = ("won", "delivered", "paid")
+WON_ROLES = (StageRole.WON, StageRole.DELIVERED, StageRole.PAID)
 
 
 def demo_deals_load(
@@ -52,6 +53,10 @@ def demo_deals_load(
         for kind in ("sales", "recruiting")
     }
     tz = zoneinfo.ZoneInfo(workspace.time_zone)
+
+    def at(days_ago: int, hour: int) -> dt.datetime:
+        return dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(hour), tzinfo=tz)
+
     deals = []
     for spec in data["deals"]:
         pipeline = pipelines[spec.get("pipeline", "sales")]
@@ -100,9 +105,13 @@ def demo_deals_load(
             deal_services.deal_walk_away(
                 deal=deal, actor=owner, reason=spec["walk_away"]["reason"], referred_to=referred_to
             )
-        if "closed_days_ago" in spec:
-            closed_on = today - dt.timedelta(days=spec["closed_days_ago"])
-            closed_at = dt.datetime.combine(closed_on, dt.time(11, 0), tzinfo=tz)
+        closed_at = at(spec["closed_days_ago"], 11) if "closed_days_ago" in spec else None
+        opened_at = at(spec["opened_days_ago"], 9) if "opened_days_ago" in spec else closed_at
+        moved_at = at(spec["moved_days_ago"], 10) if "moved_days_ago" in spec else None
+        moved_at = moved_at or closed_at or opened_at
+        if opened_at is not None and moved_at is not None:
+            _backdate_history(deal, opened_at=opened_at, moved_at=moved_at, closed_at=closed_at)
+        if closed_at is not None:
             _backdate(deal, closed_at)
             if outcome == "walked_away":
                 # The referral's give in the ledger happened when we walked away.
@@ -153,10 +162,25 @@ def _win(
         )
 
 
+def _backdate_history(
+    deal: Deal, *, opened_at: dt.datetime, moved_at: dt.datetime, closed_at: dt.datetime | None
+) -> None:
+    """Date the deal's history: opened at `opened_at`, moved along at `moved_at`, and (won) moved
+    into the won, delivered and paid stages at `closed_at`."""
+    changes = DealStageChange.objects.filter(deal=deal)
+    Deal.objects.filter(pk=deal.pk).update(created_at=opened_at)
+    changes.filter(from_stage__isnull=True).update(changed_at=opened_at)
+    closing = changes.filter(from_stage__isnull=False, to_stage__role__in=WON_ROLES)
+    changes.filter(from_stage__isnull=False).exclude(pk__in=closing.values("pk")).update(
+        changed_at=moved_at
+    )
+    if closed_at is not None:
+        closing.update(changed_at=closed_at)
+
+
 def _backdate(deal: Deal, closed_at: dt.datetime) -> None:
     """Move the deal's closing and what followed it to `closed_at` (and after)."""
     Deal.objects.filter(pk=deal.pk).update(closed_at=closed_at)
-    DealStageChange.objects.filter(deal=deal).update(changed_at=closed_at)
     for check in PostSaleCheck.objects.filter(deal=deal):
         due = closed_at.date() + dt.timedelta(days=check.offset_days)
         done = dt.datetime.combine(due, closed_at.timetz()) if check.done_at is not None else None

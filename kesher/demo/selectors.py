@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from kesher.accounts.models import User
-from kesher.workspaces.models import Membership, Role
+from kesher.introductions.models import Suggestion, SuggestionStatus
+from kesher.network.models import Need, Offer
+from kesher.workspaces.models import Membership, Role, Workspace
 
 
 def demo_user_find(*, email: str) -> User | None:
@@ -16,5 +18,18 @@ def demo_membership_get(*, email: str) -> Membership | None:
         Membership.objects.select_related("workspace", "user", "person")
         .filter(user__email__iexact=email, role=Role.OWNER)
         .order_by("created_at", "id")
+        .first()
+    )
+
+
+def demo_suggestion_find(
+    *, workspace: Workspace, need: Need | None, offer: Offer | None
+) -> Suggestion | None:
+    """The matcher's open suggestion answering `need` with `offer`, if it made one."""
+    if need is None or offer is None:
+        return None
+    return (
+        Suggestion.objects.select_related("person_a", "person_b", "need", "offer")
+        .filter(workspace=workspace, need=need, offer=offer, status=SuggestionStatus.OPEN)
         .first()
     )

@@ -17,14 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kesher.accounts.models import User
 from kesher.accounts.services import user_create
 from kesher.demo.deals import demo_deals_load
+from kesher.demo.introductions import demo_introductions_load
 from kesher.demo.selectors import demo_membership_get, demo_user_find
 from kesher.introductions.services import suggestions_recompute
-from kesher.network.models import Interaction, NeedOfferStatus, TieKind
+from kesher.network.models import Interaction, Need, NeedOfferStatus, Offer, TieKind
 from kesher.network.selectors import tie_kind_list
 from kesher.network.services import (
     InteractionData,
@@ -115,6 +116,13 @@ def demo_load(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) ->
         return DemoResult(workspace=existing.workspace, user=existing.user, created=False)
 
     data: dict[str, Any] = json.loads(DATA_PATH.read_text(encoding="utf-8"))
+    # What the services write in the active language (stage names, the summaries of gives in
+    # the ledger) is written in the workspace's, whatever language the terminal speaks.
+    with translation.override(data["workspace"]["language"]):
+        return _demo_build(data=data, today=today, password=password)
+
+
+def _demo_build(*, data: dict[str, Any], today: dt.date | None, password: str) -> DemoResult:
     owner = demo_user_find(email=DEMO_EMAIL) or user_create(
         email=DEMO_EMAIL, password=password, display_name=data["owner"]["display_name"]
     )
@@ -216,14 +224,27 @@ def demo_load(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) ->
             logged_by=loggers[spec.get("logged_by", OWNER_KEY)],
         )
 
-    for create, specs in ((need_create, data["needs"]), (offer_create, data["offers"])):
-        for spec in specs:
-            create(
-                person=people[spec["person"]],
-                text=spec["text"],
-                tags=spec.get("tags", []),
-                status=spec.get("status", NeedOfferStatus.OPEN),
-            )
+    # Needs and offers with a key in the data file are the ones its introductions answer.
+    needs: dict[str, tuple[Need, dict[str, Any]]] = {}
+    for spec in data["needs"]:
+        need = need_create(
+            person=people[spec["person"]],
+            text=spec["text"],
+            tags=spec.get("tags", []),
+            status=spec.get("status", NeedOfferStatus.OPEN),
+        )
+        if "key" in spec:
+            needs[spec["key"]] = (need, spec)
+    offers: dict[str, tuple[Offer, dict[str, Any]]] = {}
+    for spec in data["offers"]:
+        offer = offer_create(
+            person=people[spec["person"]],
+            text=spec["text"],
+            tags=spec.get("tags", []),
+            status=spec.get("status", NeedOfferStatus.OPEN),
+        )
+        if "key" in spec:
+            offers[spec["key"]] = (offer, spec)
     for spec in data["referrals"]:
         referral_create(
             workspace=workspace,
@@ -254,6 +275,16 @@ def demo_load(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) ->
     )
     # Every tie scored as of the same moment (each was scored as it was logged too).
     tie_strength_recompute(workspace=workspace)
-    # Today opens on the suggested introductions (Avi and Dror, the jeep) straight away.
+    # Today opens on the suggested introductions straight away; the jeep, the matcher's
+    # suggestion months ago, is then accepted and carried through to its deal and its returns.
     suggestions_recompute(workspace=workspace)
+    demo_introductions_load(
+        workspace=workspace,
+        owner=owner,
+        data=data,
+        people=people,
+        needs=needs,
+        offers=offers,
+        today=today,
+    )
     return DemoResult(workspace=workspace, user=owner, created=True)

@@ -3,7 +3,9 @@
 Each message says who the other person is, why the user thinks they should meet, and asks for a
 yes before any contact details are passed on. The wording lives in templates, one per language
 (introductions/messages/double_opt_in.<language>.txt), because a warm message is written, not
-assembled from translated fragments; double_opt_in.txt picks the active language's.
+assembled from translated fragments; double_opt_in.txt picks the active language's. Names and
+phrases written the other way from the message are wrapped in Unicode isolates
+(kesher.engine.bidi).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from kesher.engine.bidi import isolate
 from kesher.introductions.models import Introduction
 from kesher.people.models import Person
 
@@ -57,18 +60,39 @@ def _common(first: Person, second: Person) -> list[str]:
     return shared[:COMMON_LIMIT]
 
 
+def _reads_rtl(language: str) -> bool:
+    return bool(translation.get_language_info(language or "he")["bidi"])
+
+
 def _side(person: Person, text: str, language: str) -> Side:
+    """What a message in `language` says of `person`; every inserted part written the other way
+    from the message (a Hebrew title in English, an English offer quoted in Hebrew) isolated,
+    so it keeps its order and leaves the quotes and full stops around it where they belong."""
+    rtl = _reads_rtl(language)
     name = _name(person, language)
-    return Side(name=name, first_name=_first_name(name), about=_about(person), text=text)
+    return Side(
+        name=isolate(name, rtl=rtl),
+        first_name=isolate(_first_name(name), rtl=rtl),
+        about=isolate(_about(person), rtl=rtl),
+        text=isolate(text, rtl=rtl),
+    )
 
 
 def _render(
     *, recipient: Person, me: Side, other: Side, role: str, common: list[str], sender: str
 ) -> str:
+    rtl = _reads_rtl(recipient.language)
     with translation.override(recipient.language or "he"):
         text = render_to_string(
             "introductions/messages/double_opt_in.txt",
-            {"me": me, "other": other, "role": role, "common": common, "sender": sender},
+            {
+                "me": me,
+                "other": other,
+                "role": role,
+                "common": [isolate(item, rtl=rtl) for item in common],
+                # The signature has a line of its own, and so its own direction.
+                "sender": sender,
+            },
         )
     # Templates keep their tags on lines of their own; the message should not show them.
     lines = [line.rstrip() for line in text.strip().splitlines()]

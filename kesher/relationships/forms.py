@@ -62,7 +62,10 @@ class TieKindChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 class KindRhythmForm(RhythmForm):
     tie_kind = TieKindChoiceField(
-        label=_("Everyone I have this kind of tie with"), queryset=TieKind.objects.none()
+        label=_("Everyone I have this kind of tie with"),
+        queryset=TieKind.objects.none(),
+        # A kind must be chosen (the select is required): the empty first option asks for one.
+        empty_label=_("Choose a kind of tie…"),
     )
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
@@ -108,7 +111,10 @@ class MemberChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 class ReferralForm(PickerForm):
     to_member = MemberChoiceField(
-        label=_("To whom in the team"), queryset=User.objects.none(), required=False
+        label=_("To whom in the team"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("— the whole team —"),
     )
     for_what = forms.CharField(label=_("For what"), required=False, max_length=200)
     date = forms.DateField(label=_("Date"), widget=date_input())

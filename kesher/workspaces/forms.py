@@ -3,43 +3,74 @@ validate and write; their errors are put back on these forms."""
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kesher.workspaces.models import Role, Workspace
 from kesher.workspaces.services import CURRENCIES
 
-# The zones most users pick; a workspace set to another zone (through the API) keeps it.
-COMMON_TIME_ZONES = (
-    "Asia/Jerusalem",
-    "UTC",
-    "Europe/London",
-    "Europe/Paris",
-    "Europe/Berlin",
-    "Europe/Madrid",
-    "Europe/Rome",
-    "Europe/Athens",
-    "Europe/Kyiv",
-    "Europe/Moscow",
-    "Asia/Dubai",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Asia/Shanghai",
-    "Asia/Tokyo",
-    "Australia/Sydney",
-    "Africa/Johannesburg",
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-    "America/Toronto",
-    "America/Mexico_City",
-    "America/Sao_Paulo",
-    "America/Argentina/Buenos_Aires",
-)
+# The zones most users pick, named by their best-known place; a workspace set to another zone
+# (through the API) keeps it, named by the last part of the zone's name.
+TIME_ZONE_PLACES: dict[str, Any] = {
+    "Asia/Jerusalem": _("Jerusalem"),
+    "UTC": _("Coordinated Universal Time"),
+    "Europe/London": _("London"),
+    "Europe/Paris": _("Paris"),
+    "Europe/Berlin": _("Berlin"),
+    "Europe/Madrid": _("Madrid"),
+    "Europe/Rome": _("Rome"),
+    "Europe/Athens": _("Athens"),
+    "Europe/Kyiv": _("Kyiv"),
+    "Europe/Moscow": _("Moscow"),
+    "Asia/Dubai": _("Dubai"),
+    "Asia/Kolkata": _("India"),
+    "Asia/Singapore": _("Singapore"),
+    "Asia/Shanghai": _("China"),
+    "Asia/Tokyo": _("Tokyo"),
+    "Australia/Sydney": _("Sydney"),
+    "Africa/Johannesburg": _("Johannesburg"),
+    "America/New_York": _("New York"),
+    "America/Chicago": _("Chicago"),
+    "America/Denver": _("Denver"),
+    "America/Los_Angeles": _("Los Angeles"),
+    "America/Toronto": _("Toronto"),
+    "America/Mexico_City": _("Mexico City"),
+    "America/Sao_Paulo": _("São Paulo"),
+    "America/Argentina/Buenos_Aires": _("Buenos Aires"),
+}
+
+
+def _utc_offset(zone: str, now: dt.datetime) -> dt.timedelta:
+    return now.astimezone(zoneinfo.ZoneInfo(zone)).utcoffset() or dt.timedelta(0)
+
+
+def time_zone_label(zone: str, *, now: dt.datetime) -> str:
+    """The place in the reader's language and the zone's offset from UTC at `now` (summer time
+    included), such as "Jerusalem (UTC+02:00)": easier to find than "Asia/Jerusalem"."""
+    minutes = int(_utc_offset(zone, now).total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    place = TIME_ZONE_PLACES.get(zone) or zone.rsplit("/", 1)[-1].replace("_", " ")
+    # The offset keeps its left-to-right order inside a Hebrew label (U+2066 … U+2069).
+    offset = f"\u2066UTC{sign}{hours:02d}:{minutes:02d}\u2069"
+    return gettext("%(place)s (%(offset)s)") % {"place": place, "offset": offset}
+
+
+def time_zone_choices(*, current: str, now: dt.datetime) -> list[tuple[str, str]]:
+    """The common zones (and `current`, when it is another), west to east."""
+    zones = list(TIME_ZONE_PLACES)
+    if current not in zones:
+        zones.insert(0, current)
+    labelled = [(zone, time_zone_label(zone, now=now)) for zone in zones]
+    return sorted(labelled, key=lambda item: (_utc_offset(item[0], now), item[1]))
+
 
 CURRENCY_LABELS = {
     "ILS": _("Israeli shekel (₪)"),
@@ -90,12 +121,9 @@ class WorkspaceSettingsForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        zones = list(COMMON_TIME_ZONES)
-        if workspace.time_zone not in zones:
-            zones.insert(0, workspace.time_zone)
         time_zone = self.fields["time_zone"]
         assert isinstance(time_zone, forms.ChoiceField)
-        time_zone.choices = [(zone, zone.replace("_", " ")) for zone in zones]
+        time_zone.choices = time_zone_choices(current=workspace.time_zone, now=timezone.now())
 
 
 class InvitationForm(forms.Form):

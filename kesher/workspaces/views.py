@@ -111,8 +111,11 @@ def _members_page(
     role: str = "",
 ) -> HttpResponse:
     is_owner = current_membership(request).role == Role.OWNER
+    members = list(selectors.membership_list(workspace=workspace))
     context = {
-        "members": selectors.membership_list(workspace=workspace),
+        "members": members,
+        # The service refuses to let the only owner go; the page says so before they try.
+        "sole_owner": is_owner and sum(1 for member in members if member.role == Role.OWNER) == 1,
         "invitations": selectors.invitation_list_pending(workspace=workspace) if is_owner else [],
         "is_owner": is_owner,
         "form": form or InvitationForm(),

@@ -99,3 +99,34 @@ def test_english_ui_is_left_to_right(
 
     assert direction(page) == ["ltr", "en"]
     assert problems == []
+
+
+def test_a_refused_capture_puts_the_focus_on_the_first_field_to_fix(
+    user: User, workspace: Workspace, new_page: Callable[[str], Page]
+) -> None:
+    page = new_page("he-IL")
+    problems = watch(page)
+    log_in(page, user)
+
+    page.goto("/capture/")
+    # The name field is focused first thing (autofocus) ...
+    expect(page.locator("#id_name")).to_be_focused()
+    page.fill("#id_name", NAME)
+    page.fill("#id_phone", "12")
+    page.fill("#id_need", NEED)
+    with page.expect_navigation():
+        page.click("form:has(#id_name) [type=submit]")
+
+    # ... but after a refused save, the first field with an error is, and nothing was saved.
+    expect(page.locator("#id_phone")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_phone")).to_be_focused()
+    expect(page.locator("#id_name")).to_have_value(NAME)
+    assert not Person.objects.filter(workspace=workspace, name=NAME).exists()
+
+    # Only spaces for a name (the browser lets them through): the name is the field to fix.
+    page.fill("#id_name", "   ")
+    with page.expect_navigation():
+        page.click("form:has(#id_name) [type=submit]")
+    expect(page.locator("#id_name")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_name")).to_be_focused()
+    assert problems == []

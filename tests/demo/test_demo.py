@@ -1,16 +1,21 @@
 import datetime as dt
 import json
 import re
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import phonenumbers
 import pytest
 from django.db import transaction
 from django.db.models import Q
 from django.test import Client
+from django.urls import reverse
 
 from kesher.accounts.models import ApiToken, User
 from kesher.core.selectors import today
 from kesher.demo.services import COACH_EMAIL, DATA_PATH, DEMO_EMAIL, DEMO_PASSWORD, demo_load
+from kesher.introductions.models import Introduction, IntroductionReturn, Suggestion
+from kesher.introductions.selectors import give_ledger, person_introductions
 from kesher.network.models import Interaction, Need, NeedOfferStatus, Offer, Tie
 from kesher.people.models import Event, Group, Organization, Person, PersonPhone, Tag
 from kesher.search.models import SearchDocument
@@ -44,10 +49,11 @@ def test_demo_load_creates_the_workspace_with_everyone_in_the_data_file(demo):
     assert Group.objects.filter(workspace=workspace).count() == len(DATA["groups"])
     assert Event.objects.filter(workspace=workspace).count() == len(DATA["events"])
     assert Tie.objects.filter(workspace=workspace).count() == len(DATA["ties"])
-    # Walking away from a deal with a referral is logged as a give, too.
+    # Walking away from a deal with a referral is logged as a give, and so is every
+    # introduction proposed.
     referrals = sum(1 for deal in DATA["deals"] if "walk_away" in deal)
     assert Interaction.objects.filter(workspace=workspace).count() == (
-        len(DATA["interactions"]) + referrals
+        len(DATA["interactions"]) + referrals + len(DATA["introductions"])
     )
     assert Need.objects.filter(workspace=workspace).count() == len(DATA["needs"])
     assert Offer.objects.filter(workspace=workspace).count() == len(DATA["offers"])
@@ -95,16 +101,8 @@ def test_the_jeep_need_and_the_basketball_friends_jeep_offer(demo):
         kind__code="basketball",
     )
     assert basketball.trust == 5
-    # Both are still open and nobody has introduced them yet: that introduction is the one the
-    # product should suggest.
-    assert (need.status, offer.status) == ("open", "open")
-    assert (
-        not Interaction.objects.filter(
-            workspace=workspace, exchange_kind="introduction", participants=avi
-        )
-        .filter(participants=dror)
-        .exists()
-    )
+    # Avi bought the jeep: both are done.
+    assert (need.status, offer.status) == ("fulfilled", "fulfilled")
 
 
 def test_the_adventure_club_has_the_new_member_who_is_moving_offices(demo):
@@ -170,6 +168,9 @@ def test_a_second_load_changes_nothing(demo):
         Need,
         Offer,
         SearchDocument,
+        Suggestion,
+        Introduction,
+        IntroductionReturn,
     )
     before = {model.__name__: model.objects.count() for model in models}
     again = demo_load(today=TODAY + dt.timedelta(days=3))
@@ -179,21 +180,120 @@ def test_a_second_load_changes_nothing(demo):
     assert {model.__name__: model.objects.count() for model in models} == before
 
 
-def test_today_suggests_introducing_avi_to_dror_because_of_the_jeep(demo):
-    suggestions = today(workspace=demo.workspace).suggestions
-    pairs = [(s.person_a.name, s.person_b.name) for s in suggestions]
-    jeep = suggestions[pairs.index(("אבי רוזן", "דרור אזולאי"))]
-
-    assert jeep.kind == "need_offer"
-    assert jeep.need is not None and jeep.need.text.startswith("רוצה לקנות ג'יפ רנגלר")
-    assert jeep.offer is not None and jeep.offer.text.startswith("Selling his Jeep Wrangler")
-    text_reasons = [(r["kind"], r["left"], r["right"], r["concept"]) for r in jeep.reasons[:2]]
+def test_the_jeep_introduction_was_the_matchers_suggestion_carried_to_a_deal(demo):
+    workspace = demo.workspace
+    jeep = Introduction.objects.get(
+        workspace=workspace, person_a__name="אבי רוזן", person_b__name="דרור אזולאי"
+    )
+    assert (jeep.status, jeep.outcome) == ("closed", "deal")
+    assert (jeep.outcome_value, jeep.outcome_currency) == (Decimal("185000.00"), "ILS")
+    assert jeep.need.text.startswith("רוצה לקנות ג'יפ רנגלר")
+    assert jeep.offer.text.startswith("Selling his Jeep Wrangler")
+    assert jeep.made_by == demo.user
+    # The day after the networking event, asked both first, connected, the deal weeks later.
+    assert [
+        moment.astimezone(ZoneInfo(workspace.time_zone)).date()
+        for moment in (jeep.proposed_at, jeep.accepted_at, jeep.connected_at, jeep.closed_at)
+    ] == [TODAY - dt.timedelta(days=days) for days in (111, 111, 110, 95)]
+    assert jeep.give.exchange_kind == "introduction"
+    assert jeep.give.occurred_at == jeep.proposed_at
+    # It was the matcher's suggestion, accepted, with the matcher's reasons.
+    suggestion = jeep.suggestion
+    assert (suggestion.status, suggestion.kind) == ("accepted", "need_offer")
+    text_reasons = [
+        (r["kind"], r["left"], r["right"], r["concept"]) for r in suggestion.reasons[:2]
+    ]
     assert text_reasons == [
         ("concept", "רכב שטח", "4x4", "offroad_vehicle"),
         ("concept", "ג'יפ", "Jeep Wrangler", "jeep"),
     ]
-    assert ("knows_both", "", "") in [(r["kind"], r["left"], r["right"]) for r in jeep.reasons]
+    assert ("knows_both", "", "") in [
+        (r["kind"], r["left"], r["right"]) for r in suggestion.reasons
+    ]
+    # What came back months later (seed 000): the 10 chairs and the office-mover.
+    returns = [
+        (ret.kind, ret.from_person.name, getattr(ret.referred_person, "name", None), ret.value)
+        for ret in jeep.returns.order_by("kind")
+    ]
+    assert returns == [
+        ("deal", "אבי רוזן", None, Decimal("28000.00")),
+        ("referral", "אבי רוזן", "עידו פרץ", None),
+    ]
+    assert {ret.occurred_on for ret in jeep.returns.all()} == {TODAY - dt.timedelta(days=19)}
+
+
+def test_the_give_ledger_counts_every_introduction_given(demo):
+    ledger = give_ledger(workspace=demo.workspace)
+
+    assert (ledger.gives, ledger.asks) == (13, 2)
+    assert ledger.gives_by_kind == {
+        "advice": 4,
+        "information": 3,
+        "introduction": 3,
+        "recommendation": 3,
+    }
+    # The introductions made are exactly the introductions given in the ledger.
+    assert ledger.introductions_made == ledger.gives_by_kind["introduction"] == 3
+    assert ledger.introductions_by_status == {"closed": 1, "connected": 2}
+    assert ledger.deals_between_them == 1
+    assert ledger.deal_value_by_currency == {"ILS": Decimal("185000.00")}
+    assert len(ledger.returns) == 2
+    assert ledger.return_value_by_currency == {"ILS": Decimal("28000.00")}
+    # People Avi or Dror referred, not yet recorded as something that came back.
+    assert sorted(
+        (candidate.person.name, candidate.referred_by.name)
+        for candidate in ledger.candidate_returns
+    ) == [("אורנה טל", "אבי רוזן"), ("אייל ברוך", "דרור אזולאי"), ("נעמה קליין", "אבי רוזן")]
+    pairs = {
+        (introduction.person_a.name, introduction.person_b.name)
+        for introduction in Introduction.objects.filter(workspace=demo.workspace)
+    }
+    assert pairs == {
+        ("אבי רוזן", "דרור אזולאי"),
+        ("קרן אלמוג", "סיגל נגר"),
+        ("Sarah Cohen", "רון ליבנה"),
+    }
+
+
+def test_person_pages_and_today_agree_with_the_ledger(demo, client: Client):
+    workspace = demo.workspace
+    avi = Person.objects.get(workspace=workspace, name="אבי רוזן")
+    dror = Person.objects.get(workspace=workspace, name="דרור אזולאי")
+    jeep = Introduction.objects.get(workspace=workspace, person_a=avi)
+    for person in (avi, dror):
+        assert list(person_introductions(workspace=workspace, person=person)) == [jeep]
+    # Introduced already, so never suggested again; Today has other introductions to suggest.
+    suggestions = today(workspace=workspace).suggestions
+    pairs = [(s.person_a.name, s.person_b.name) for s in suggestions]
+    assert ("אבי רוזן", "דרור אזולאי") not in pairs
+    assert ("Sarah Cohen", "רון ליבנה") not in pairs
+    assert len(pairs) >= 5
     # Never a member with their own offer, never a pair who already know each other.
     names = {name for pair in pairs for name in pair}
     assert "אלון ברקוביץ" not in names
     assert ("אבי רוזן", "שירן גולן") not in pairs
+
+    client.force_login(demo.user)
+    page = client.get(reverse("people:detail", args=[avi.public_id]))
+    assert page.status_code == 200
+    assert reverse("introductions:detail", args=[jeep.public_id]) in page.content.decode()
+    ledger = client.get(reverse("introductions:ledger")).content.decode()
+    made = re.search(
+        r'id="ledger-introductions".*?<span class="stat-value">(\d+)</span>', ledger, re.S
+    )
+    assert made is not None and made.group(1) == "3"
+
+
+def test_the_demo_is_written_in_the_workspace_language(demo):
+    """The services' own texts (the gives the ledger lists) are in Hebrew, whatever language
+    the terminal that loaded the demo speaks."""
+    summaries = set(
+        Interaction.objects.filter(
+            workspace=demo.workspace, exchange_kind="introduction"
+        ).values_list("summary", flat=True)
+    )
+    assert summaries == {
+        "הכרתי בין אבי רוזן לבין דרור אזולאי (אחרי ששאלתי את שניהם).",
+        "הכרתי בין קרן אלמוג לבין סיגל נגר (אחרי ששאלתי את שניהם).",
+        "הכרתי בין Sarah Cohen לבין רון ליבנה (אחרי ששאלתי את שניהם).",
+    }

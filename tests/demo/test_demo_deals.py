@@ -26,6 +26,12 @@ def test_the_fashion_companys_computers_and_printers_deal(demo):
     assert deal.status == DealStatus.OPEN
     assert deal.stage.position == 4  # needs identified
     assert deal.next_action and deal.next_action_on == TODAY + dt.timedelta(days=2)
+    # Opened a month ago, its needs identified ten days ago: not a deal made this morning.
+    history = [
+        (change.to_stage.position, change.changed_at.date())
+        for change in deal.stage_changes.order_by("changed_at", "id")
+    ]
+    assert history == [(0, TODAY - dt.timedelta(days=30)), (4, TODAY - dt.timedelta(days=10))]
     assert len(deal.value_case_missing) == 4
     assert list(Promise.objects.filter(deal=deal).values_list("status", flat=True)) == [
         PromiseStatus.PENDING,
@@ -60,8 +66,17 @@ def test_the_delivered_repeat_deal_shows_next_offers(demo):
 def test_the_lost_walked_away_and_recruiting_deals(demo):
     lost = Deal.objects.get(workspace=demo.workspace, status=DealStatus.LOST)
     assert (lost.loss_category, bool(lost.loss_lesson)) == ("customer", True)
+    # Lost in the negotiation, after its value case and quote; walked away once the needs were
+    # clear. Neither was closed from the first stage.
+    assert (lost.stage.position, len(lost.value_case_missing)) == (6, 0)
     walked = Deal.objects.get(workspace=demo.workspace, status=DealStatus.WALKED_AWAY)
     assert walked.referred_to.name == "קרן אלמוג"
+    assert walked.stage.position == 4
+    assert [change.changed_at.date() for change in lost.stage_changes.order_by("changed_at")] == [
+        TODAY - dt.timedelta(days=70),
+        TODAY - dt.timedelta(days=40),
+    ]
+    assert lost.closed_at.date() == TODAY - dt.timedelta(days=30)
     recruiting = Pipeline.objects.get(workspace=demo.workspace, kind="recruiting")
     candidate = Deal.objects.get(pipeline=recruiting)
     assert (candidate.person.name, candidate.status) == ("הילה מור", DealStatus.OPEN)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from kesher.core.exceptions import ConflictError
 from kesher.introductions import matchmaking, services
+from kesher.introductions.drafts import draft_subject
 from kesher.introductions.matchmaking import matcher_cache, suggestions_refresh_for
 from kesher.introductions.models import (
     Introduction,
@@ -37,7 +38,9 @@ MESSAGE_TO_AVI = "\n".join(
         "היי אבי,",
         "",
         "חשבתי עליך בעקבות מה ששיתפת אותי: „מחפש לקנות ג'יפ רנגלר”.",
-        "יש לי היכרות טובה עם דרור אזולאי, והנה ההצעה של דרור: „Selling my Jeep Wrangler, 2019”.",
+        # What is written the other way from the message is isolated (FSI … PDI).
+        "יש לי היכרות טובה עם דרור אזולאי, והנה ההצעה של דרור: "
+        "„\u2068Selling my Jeep Wrangler, 2019\u2069”.",
         "",
         "יש לכם גם מכנה משותף: טיולי שטח.",
         "",
@@ -52,10 +55,11 @@ MESSAGE_TO_DROR = "\n".join(
     [
         "Hi Dror,",
         "",
-        'I know Avi Rosen (סמנכ״ל תפעול) well. Avi is looking for this: "מחפש לקנות ג\'יפ רנגלר".',
+        "I know Avi Rosen (\u2068סמנכ״ל תפעול\u2069) well. Avi is looking for this: "
+        '"\u2068מחפש לקנות ג\'יפ רנגלר\u2069".',
         'It sounds just like what you offer: "Selling my Jeep Wrangler, 2019".',
         "",
-        "You also share טיולי שטח.",
+        "You also share \u2068טיולי שטח\u2069.",
         "",
         "I think you two should talk. Would you like me to introduce you? I'll only pass on your "
         "contact details once you have both said yes — and if now isn't a good time, that's "
@@ -195,6 +199,24 @@ def test_accept_makes_an_introduction_with_a_draft_per_language(jeep):
     assert introduction.suggestion == suggestion
     assert introduction.message_a == MESSAGE_TO_AVI.format(sender=jeep.user.display_name)
     assert introduction.message_b == MESSAGE_TO_DROR.format(sender=jeep.user.display_name)
+
+
+def test_a_name_written_the_other_way_is_isolated_in_the_draft_and_its_subject(jeep):
+    rinat = make_person(jeep.workspace, "רינת מזרחי", title="רואת חשבון", language="he")
+
+    introduction = services.introduction_create(
+        workspace=jeep.workspace, user=jeep.user, person_a=jeep.dror, person_b=rinat
+    )
+
+    # To Dror, in English: her name and title (she has no English name) keep their order.
+    assert "I know \u2068רינת מזרחי\u2069 (\u2068רואת חשבון\u2069) well" in (introduction.message_a)
+    assert introduction.message_a.startswith("Hi Dror,\n")
+    # To Rinat, in Hebrew: Dror is named in Hebrew (his other name), so nothing to isolate.
+    assert "יש לי היכרות טובה עם דרור אזולאי, ונראה לי שתיהנו להכיר." in introduction.message_b
+    assert draft_subject(recipient=jeep.dror, other=rinat) == (
+        "An introduction: \u2068רינת מזרחי\u2069?"
+    )
+    assert draft_subject(recipient=rinat, other=jeep.dror) == "היכרות עם דרור אזולאי?"
 
 
 def test_accept_twice_is_a_conflict(jeep):

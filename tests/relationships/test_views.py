@@ -71,6 +71,23 @@ def test_every_page_renders(english, workspace, user, dana, tie, referral):
         assert english.get(page).status_code == 200, page
 
 
+def test_selects_say_what_their_empty_choice_means(english, workspace, user, dana, referral):
+    """No bare "---------": a required select asks for a choice, an optional one names what
+    leaving it empty means."""
+    keep_in_touch = english.get(reverse("relationships:keep_in_touch")).content.decode()
+    assert '<option value="" selected>Choose a kind of tie…</option>' in keep_in_touch
+    referral_form = english.get(
+        reverse("relationships:referral_edit", args=[referral.public_id])
+    ).content.decode()
+    assert '<option value="" selected>— the whole team —</option>' in referral_form
+    for page in (
+        keep_in_touch,
+        referral_form,
+        english.get(reverse("people:detail", args=[dana.public_id])).content.decode(),
+    ):
+        assert "---------" not in page
+
+
 def test_the_person_page_shows_the_ties_strength_and_why(english, workspace, user, dana, tie):
     log(workspace, user, [dana], days_ago=12)
     body = english.get(reverse("people:detail", args=[dana.public_id])).content.decode()

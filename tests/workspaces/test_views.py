@@ -154,7 +154,13 @@ def test_settings_page_renders_for_the_owner(workspace, web):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<option value="Asia/Jerusalem" selected>Asia/Jerusalem</option>' in html
+    # Named by the place, with the offset (+02:00 in winter, +03:00 in summer), not the zone id.
+    assert re.search(
+        '<option value="Asia/Jerusalem" selected>'
+        "Jerusalem \\(\u2066UTC\\+0[23]:00\u2069\\)</option>",
+        html,
+    )
+    assert ">Asia/Jerusalem<" not in html
     assert '<option value="ILS" selected>' in html
     assert '<option value="6" selected>Sunday</option>' in html
 
@@ -521,6 +527,30 @@ def test_the_only_owner_is_told_why_they_cannot_leave(user, workspace, web):
 
     assert "The workspace&#x27;s only owner cannot be removed" in response.content.decode()
     assert Membership.objects.filter(workspace=workspace, user=user).exists()
+
+
+def test_the_only_owner_sees_leave_disabled_with_the_reason(user, workspace, web):
+    leave = reverse("workspaces:member_remove", args=[user.public_id])
+
+    page = web.get(reverse("workspaces:members")).content.decode()
+
+    assert f'action="{leave}"' not in page
+    assert re.search(
+        r'<button type="button"\s+class="btn btn-danger btn-small"\s+disabled\s+'
+        r'aria-describedby="leave-blocked-why">Leave</button>',
+        page,
+    )
+    assert re.search(
+        r'<p class="meta" id="leave-blocked-why">\s*You are the only owner: invite another '
+        r"owner and let them join before you leave.\s*</p>",
+        page,
+    )
+
+    # With a second owner, either can leave.
+    add_member(workspace, Role.OWNER)
+    page = web.get(reverse("workspaces:members")).content.decode()
+    assert f'action="{leave}"' in page
+    assert "leave-blocked-why" not in page
 
 
 def test_members_cannot_remove_anyone_nor_cancel_invitations(user, workspace, member_web):

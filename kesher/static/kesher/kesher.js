@@ -1,4 +1,5 @@
-// Small behaviours the pages work without: closing menus and the search panel, copy buttons.
+// Small behaviours the pages work without: closing menus and the search panel, copy buttons,
+// focus on the first field to fix.
 (function () {
   "use strict";
 
@@ -59,6 +60,20 @@
     if (event.target.id === "global-q" && searchPanel()) {
       searchPanel().hidden = false;
     }
+  });
+
+  // After a refused submit the first field to fix takes the focus (so a screen reader reads its
+  // error), rather than the field the page would autofocus. Django marks it aria-invalid.
+  function focusFirstInvalid(root) {
+    var field = root.querySelector("form [aria-invalid='true']");
+    if (field) {
+      field.focus();
+    }
+  }
+
+  focusFirstInvalid(document);
+  document.addEventListener("htmx:afterSwap", function (event) {
+    focusFirstInvalid(event.target);
   });
 
   function copyFrom(button) {
