@@ -105,8 +105,9 @@ def add_deals(
         PostSaleCheck,
         SatisfactionRequest,
         Stage,
+        StageTotal,
     )
-    from kesher.deals.services import pipeline_default
+    from kesher.deals.services import pipeline_default, stage_totals_rebuild
 
     summary = Summary(workspace_id=workspace.pk)
     started = time.perf_counter()
@@ -247,9 +248,11 @@ def add_deals(
             [(*row, "") for row in scoped(SatisfactionRequest, answers)],
         )
         writer.reset_sequences()
+        # The rows went in beside the services, so the board's totals are computed once here.
+        stage_totals_rebuild(workspace=workspace)
     with connection.cursor() as cursor:
         if vendor == "postgresql":
-            for model in (Deal, DealStageChange, PostSaleCheck, SatisfactionRequest):
+            for model in (Deal, DealStageChange, PostSaleCheck, SatisfactionRequest, StageTotal):
                 cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
         else:
             cursor.execute("PRAGMA analysis_limit = 1000")
@@ -443,8 +446,10 @@ def selector_calls(workspace: Workspace) -> list[Timed]:
     pipeline = pipeline_default(workspace=workspace, kind="sales")
 
     def board() -> object:
-        columns = selectors.board_columns(workspace=workspace, pipeline=pipeline)
-        return [deal.person for column in columns for deal in column.deals]
+        columns = selectors.board_columns(
+            workspace=workspace, pipeline=pipeline, statuses=("open", "won")
+        )
+        return [deal.customer_names for column in columns for deal in column.deals]
 
     def page(**filters: Any) -> Callable[[], object]:
         def call() -> object:

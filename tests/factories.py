@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from kesher.accounts.models import User
 from kesher.deals.models import Deal, DealStatus, Pipeline, PipelineKind, Promise, PromiseKind
-from kesher.deals.services import pipeline_create_default
+from kesher.deals.services import pipeline_create_default, stage_totals_refresh
 from kesher.network.models import Interaction, Need, Offer, Tie, TieKind
 from kesher.people.models import Event, Group, Organization, Person, Tag
 from kesher.workspaces.models import Membership, Role, Workspace
@@ -172,6 +172,7 @@ class DealFactory(WorkspaceScopedFactory):
 
     class Meta:
         model = Deal
+        skip_postgeneration_save = True
 
     pipeline = factory.SubFactory(PipelineFactory, workspace=factory.SelfAttribute("..workspace"))
     stage = factory.LazyAttribute(lambda deal: deal.pipeline.stages.order_by("position").first())
@@ -186,6 +187,12 @@ class DealFactory(WorkspaceScopedFactory):
     closed_at = factory.LazyAttribute(
         lambda deal: None if deal.status == DealStatus.OPEN else timezone.now()
     )
+
+    @factory.post_generation
+    def stage_totals(deal: Deal, create: bool, extracted: object, **kwargs: object) -> None:
+        """The board's totals, as the services keep them."""
+        if create:
+            stage_totals_refresh(stage_ids=[deal.stage_id])
 
 
 class PromiseFactory(WorkspaceScopedFactory):

@@ -1,7 +1,8 @@
 """The list/create/get/replace/patch/delete endpoints of a workspace resource, built once.
 
-Organisations, groups, events, needs and offers differ only in their schemas and in the
-selectors and services they call, so `crud_endpoints` registers all six operations from those.
+Organisations, groups, events, needs, offers and products differ only in their schemas and in
+the selectors and services they call, so `crud_endpoints` registers all six operations from
+those.
 Each view is given the name, module and parameter names it would have had written by hand:
 ninja derives operation ids, summaries, URL names and path parameters from them, so the OpenAPI
 schema is the same as for hand-written endpoints.
@@ -56,6 +57,7 @@ class Resource(Generic[M, Out]):
     create: Callable[[ApiRequest, Any], M]
     # Called with the item's stored values overlaid by the payload's.
     update: Callable[[M, dict[str, Any]], object]
+    # Called with `actor=` too when `actor` is set (below).
     delete: Callable[[M], object]
     # The stored values; by default the attributes named as the fields of `change`.
     current: Callable[[M], dict[str, Any]] | None = None
@@ -63,6 +65,9 @@ class Resource(Generic[M, Out]):
     summaries: Mapping[str, str] = dataclasses.field(default_factory=dict)
     # Read the item again after a write, for services that replace related rows behind it.
     reread: bool = False
+    # For services that check what the acting user may do (deals: a coach only reads): the
+    # request's user goes to `update` among the values and to `delete` as `actor=`.
+    actor: bool = False
 
 
 def _view(
@@ -109,13 +114,16 @@ def crud_endpoints(router: Router, module: str, resource: Resource[M, Out]) -> N
     def get(request: ApiRequest, public_id: uuid.UUID) -> Out:
         return r.build(fetch(request, public_id))
 
+    def acting(request: ApiRequest) -> dict[str, Any]:
+        return {"actor": request.auth.user} if r.actor else {}
+
     def update(request: ApiRequest, public_id: uuid.UUID, values: dict[str, Any]) -> Out:
         item = fetch(request, public_id)
         if r.current is None:
             stored = {key: getattr(item, key) for key in r.change.model_fields}
         else:
             stored = r.current(item)
-        r.update(item, {**stored, **values})
+        r.update(item, {**stored, **values, **acting(request)})
         return output(request, item)
 
     def replace(request: ApiRequest, public_id: uuid.UUID, payload: Schema) -> Out:
@@ -125,7 +133,7 @@ def crud_endpoints(router: Router, module: str, resource: Resource[M, Out]) -> N
         return update(request, public_id, payload.model_dump(include=payload.model_fields_set))
 
     def delete(request: ApiRequest, public_id: uuid.UUID) -> Status[None]:
-        r.delete(fetch(request, public_id))
+        r.delete(fetch(request, public_id), **acting(request))
         return Status(204, None)
 
     def add(

@@ -1,4 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from kesher.deals.models import (
     Deal,
@@ -11,6 +15,7 @@ from kesher.deals.models import (
     Stage,
     Task,
 )
+from kesher.deals.services import stage_totals_refresh
 
 
 class StageInline(admin.TabularInline[Stage, Pipeline]):
@@ -71,6 +76,23 @@ class DealAdmin(admin.ModelAdmin[Deal]):
         "referred_to",
     )
     inlines = [StageChangeInline, PromiseInline, PostSaleCheckInline]
+
+    # The admin writes deals beside the services: the board's totals of the stages touched are
+    # recomputed here, as the services do.
+    def save_model(self, request: HttpRequest, obj: Deal, form: Any, change: bool) -> None:
+        previous = Deal.objects.filter(pk=obj.pk).values_list("stage_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        stage_totals_refresh(stage_ids=[previous, obj.stage_id])
+
+    def delete_model(self, request: HttpRequest, obj: Deal) -> None:
+        stage_id = obj.stage_id
+        super().delete_model(request, obj)
+        stage_totals_refresh(stage_ids=[stage_id])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Deal]) -> None:
+        stage_ids = list(queryset.values_list("stage_id", flat=True).distinct())
+        super().delete_queryset(request, queryset)
+        stage_totals_refresh(stage_ids=stage_ids)
 
 
 @admin.register(Task)

@@ -17,6 +17,7 @@ from pydantic import Field, StringConstraints
 
 from kesher.accounts.models import User
 from kesher.api.auth import ApiRequest
+from kesher.api.crud import Resource, crud_endpoints
 from kesher.api.errors import ErrorOut, error_responses, payload_ref, payload_ref_optional
 from kesher.api.pagination import Page, PageParams, paginate
 from kesher.api.schemas import Ref, partial_schema, ref
@@ -33,6 +34,7 @@ from kesher.deals.models import (
     Pipeline,
     PipelineKind,
     PostSaleCheck,
+    Product,
     Promise,
     PromiseKind,
     PromiseStatus,
@@ -65,6 +67,7 @@ PipelineName = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)
 ]
 Currency = Annotated[str, StringConstraints(strip_whitespace=True, max_length=3)]
+ProductName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Money = Annotated[
     Decimal,
     Field(ge=0, max_digits=14, decimal_places=2, description='A decimal string, e.g. "1234.50".'),
@@ -361,6 +364,76 @@ def stage_delete(request: ApiRequest, pipeline_id: uuid.UUID, stage_id: uuid.UUI
     return Status(204, None)
 
 
+# Products: the workspace's offerings, for a deal and for what to offer next.
+
+
+class ProductOut(Schema):
+    id: uuid.UUID
+    name: str
+    price: Decimal | None = Field(description='A decimal string, e.g. "1234.50"; null: no price.')
+    currency: str = Field(description="The price's currency (empty without a price).")
+    active: bool = Field(description="Offered now: inactive products are not suggested.")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, product: Product) -> ProductOut:
+        return cls(
+            id=product.public_id,
+            name=product.name,
+            price=product.price,
+            currency=product.currency,
+            active=product.active,
+            created_at=product.created_at,
+            updated_at=product.updated_at,
+        )
+
+
+class ProductIn(Schema):
+    name: ProductName
+    price: Money | None = None
+    currency: Currency = Field("", description="Default: the workspace's currency.")
+    active: bool = True
+
+
+if TYPE_CHECKING:
+    ProductPatch = ProductIn
+else:
+    ProductPatch = partial_schema(ProductIn)
+
+
+class ProductFilters(Schema):
+    active: bool | None = Field(None, description="Only the active (true) or inactive (false).")
+
+
+crud_endpoints(
+    router,
+    __name__,
+    Resource(
+        name="product",
+        path="/products",
+        tag="products",
+        out=ProductOut,
+        build=ProductOut.of,
+        payload=ProductIn,
+        change=ProductIn,
+        patch=ProductPatch,
+        get=selectors.product_get,
+        items=lambda request, filters: selectors.product_list(
+            workspace=_workspace(request), active=filters.active
+        ),
+        create=lambda request, payload: services.product_create(
+            workspace=_workspace(request), actor=request.auth.user, **payload.model_dump()
+        ),
+        update=lambda product, values: services.product_update(product=product, **values),
+        delete=lambda product, **acting: services.product_delete(product=product, **acting),
+        filters=ProductFilters,
+        actor=True,
+        summaries={"delete": "Delete a product; its deals keep their amounts, without it"},
+    ),
+)
+
+
 # Deals.
 
 
@@ -572,7 +645,7 @@ def _deal_out(request: ApiRequest, deal: Deal) -> DealOut:
 @router.get("/deals", response={200: Page[DealSummaryOut], **LIST_ERRORS}, tags=["deals"])
 def deal_list(
     request: ApiRequest, filters: Query[DealFilters], page: Query[PageParams]
-) -> Page[DealSummaryOut]:
+) -> Page[dict[str, Any]]:
     """Deals, most recently changed first."""
     workspace = _workspace(request)
     pipeline = payload_ref_optional(
@@ -598,7 +671,8 @@ def deal_list(
         overdue=filters.overdue,
         no_next_step=filters.no_next_step,
     )
-    return paginate(deals, page, DealSummaryOut.of)
+    # Each row as the fields of its summary: the response is validated once, as it is sent.
+    return paginate(selectors.deal_summaries(deals), page, DealSummaryOut.fields_of)
 
 
 @router.post("/deals", response={201: DealOut, **CREATE_ERRORS}, tags=["deals"])

@@ -53,6 +53,14 @@ def _initial_yes_no(value: bool | None) -> str:
     return "" if value is None else ("true" if value else "false")
 
 
+def next_step_input() -> forms.Textarea:
+    """The next step: a small text area that grows with its text (CSS field-sizing), so a long
+    step shows whole, written in whichever direction its text runs."""
+    return forms.Textarea(
+        attrs={"rows": 2, "maxlength": NEXT_ACTION_LIMIT, "dir": "auto", "class": "next-step-text"}
+    )
+
+
 class OrganizationChoiceField(forms.Field):
     """One organisation of the workspace, sent as its public id by the organisation picker
     (deals/_organization_picker.html)."""
@@ -116,7 +124,7 @@ class DealForm(_AmountMixin, PickerForm):
         label=pgettext_lazy("deal", "Title"),
         max_length=200,
         error_messages={"required": _("Give the deal a title, such as “Computers and printers”.")},
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "dir": "auto"}),
     )
     expected_close = forms.DateField(label=_("Expected close"), required=False, widget=date_input())
     next_action = forms.CharField(
@@ -124,6 +132,7 @@ class DealForm(_AmountMixin, PickerForm):
         required=False,
         max_length=NEXT_ACTION_LIMIT,
         help_text=_("No open deal without a next step: what will you do, and when?"),
+        widget=next_step_input(),
     )
     next_action_on = forms.DateField(label=_("Next step on"), required=False, widget=date_input())
     product = forms.ModelChoiceField(
@@ -210,9 +219,21 @@ class DealForm(_AmountMixin, PickerForm):
 
 class NextActionForm(forms.Form):
     next_action = forms.CharField(
-        label=_("Next step"), required=False, max_length=NEXT_ACTION_LIMIT
+        label=_("Next step"),
+        required=False,
+        max_length=NEXT_ACTION_LIMIT,
+        widget=next_step_input(),
     )
     next_action_on = forms.DateField(label=_("On"), required=False, widget=date_input())
+
+
+class AdviceQueryForm(_AmountMixin):
+    """What the deal form sends while the amount is typed, for the start-small advice: the
+    amount, its currency, the customer chosen so far, and the deal being edited, if any."""
+
+    person = forms.UUIDField(required=False)
+    organization = forms.UUIDField(required=False)
+    deal = forms.UUIDField(required=False)
 
 
 class MoveForm(forms.Form):

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kesher.core.models import WorkspaceScopedModel
+from kesher.core.models import TimeStampedModel, WorkspaceScopedModel
 from kesher.people.models import Organization, Person
 
 
@@ -291,11 +291,58 @@ class Deal(WorkspaceScopedModel):
             ),
             # Open deals without a next step: few, found and counted without reading the rest.
             # The status (always open here) is among the fields too: SQLite's planner, counting
-            # the equalities an index serves, would otherwise count by deal_next_step.
+            # the equalities an index serves, would otherwise count by deal_next_step. So is the
+            # next step itself, which the condition names: SQLite reads from an index alone
+            # only a query whose every column the index holds.
             models.Index(
-                fields=["workspace", "status", "-updated_at", "id"],
+                fields=[
+                    "workspace",
+                    "status",
+                    "-updated_at",
+                    "id",
+                    "next_action_on",
+                    "next_action",
+                ],
                 condition=NO_NEXT_STEP,
                 name="deal_no_next_step",
+            ),
+            # Each customer's first won deal (start-small advice, the report's median): the won
+            # deals per organisation, and per person without one, in closing order, with the
+            # amount, so ranking them reads neither the table nor a sort. The status is among
+            # the fields though always "won" here: SQLite reads only the columns an index has.
+            models.Index(
+                fields=[
+                    "workspace",
+                    "status",
+                    "organization",
+                    "closed_at",
+                    "id",
+                    "currency",
+                    "amount",
+                ],
+                condition=models.Q(status="won"),
+                name="deal_first_won_organization",
+            ),
+            models.Index(
+                fields=[
+                    "workspace",
+                    "status",
+                    "organization",
+                    "person",
+                    "closed_at",
+                    "id",
+                    "currency",
+                    "amount",
+                ],
+                condition=models.Q(status="won"),
+                name="deal_first_won_person",
+            ),
+            # The report's conversion and losses: the closed deals counted per status,
+            # disposition and loss category, in the index's order, from the index alone.
+            models.Index(
+                fields=["workspace", "status", "disposition", "loss_category", "pipeline"],
+                condition=~models.Q(status="open"),
+                name="deal_closed_report",
             ),
         ]
         constraints = [
@@ -342,6 +389,43 @@ class Deal(WorkspaceScopedModel):
     def value_case_missing(self) -> list[str]:
         """The value-case fields still blank, in the order the customer asks them."""
         return [field for field in VALUE_CASE_FIELDS if not getattr(self, field).strip()]
+
+
+class StageTotal(TimeStampedModel):
+    """How many deals sit in a stage, and their sum, per status and currency.
+
+    The board's column heads read these few rows instead of counting and summing the whole
+    pipeline on every view (at 100k deals that was half the board's time). The deal services
+    recompute a stage's rows from its deals whenever a deal enters, leaves or changes in it,
+    so the rows are exact, not a running tally that could drift."""
+
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="+"
+    )
+    pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="+")
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="totals")
+    status = models.CharField(max_length=16, choices=DealStatus.choices)
+    currency = models.CharField(max_length=3)
+    deal_count = models.PositiveIntegerField()
+    # A sum of up to a billion deals of max_digits=14.
+    amount = models.DecimalField(max_digits=23, decimal_places=2)
+
+    class Meta:
+        ordering = ["pipeline", "stage", "status", "currency"]
+        indexes = [
+            models.Index(fields=["workspace", "pipeline", "status"], name="stagetotal_board"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stage", "status", "currency"], name="stagetotal_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(deal_count__gt=0), name="stagetotal_count_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stage_id} {self.status} {self.currency}: {self.deal_count}"
 
 
 class DealStageChange(WorkspaceScopedModel):
@@ -563,6 +647,15 @@ class SatisfactionRequest(WorkspaceScopedModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The report's satisfaction: the answers (the requests with a score, see
+            # satisfaction_answered_has_score) counted per score from the index alone.
+            models.Index(
+                fields=["workspace", "score", "deal"],
+                condition=models.Q(score__isnull=False),
+                name="satisfaction_scores",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(score__isnull=True) | models.Q(score__gte=0, score__lte=10),

@@ -6,28 +6,23 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core import signing
 from django.db import connections
 from django.db.models import (
-    BigIntegerField,
-    Case,
     Count,
     F,
     Model,
     Q,
     QuerySet,
     Sum,
-    Value,
-    When,
-    Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,6 +45,7 @@ from kesher.deals.models import (
     SatisfactionRequest,
     Stage,
     StageRole,
+    StageTotal,
     Task,
     TaskKind,
 )
@@ -182,6 +178,42 @@ def deal_rows(deals: QuerySet[Deal]) -> QuerySet[Deal]:
     return deals.select_related(*DEAL_ROW_RELATED).only(*DEAL_ROW_FIELDS)
 
 
+# What the API's list shows of a deal (DealSummaryOut): its own fields and its related rows' ids
+# and names, not its value case, fit check and reviews nor the related rows' other columns.
+DEAL_SUMMARY_FIELDS = (
+    "public_id",
+    "title",
+    "pipeline__public_id",
+    "pipeline__name",
+    "stage__public_id",
+    "stage__name",
+    "stage__role",
+    "status",
+    "person__public_id",
+    "person__name",
+    "organization__public_id",
+    "organization__name",
+    "owner__public_id",
+    "owner__display_name",
+    "owner__email",
+    "product__public_id",
+    "product__name",
+    "amount",
+    "currency",
+    "expected_close",
+    "next_action",
+    "next_action_on",
+    "disposition",
+    "closed_at",
+    "updated_at",
+)
+
+
+def deal_summaries(deals: QuerySet[Deal]) -> QuerySet[Deal]:
+    """These deals with only the fields of their summary in the API's list."""
+    return deals.select_related(*DEAL_RELATED).only(*DEAL_SUMMARY_FIELDS)
+
+
 def deal_list(
     *,
     workspace: Workspace,
@@ -230,6 +262,27 @@ def _overdue(today: dt.date | None) -> Q:
     return Q(status=DealStatus.OPEN, next_action_on__lt=today or timezone.localdate())
 
 
+def pipeline_choices(*, workspace: Workspace) -> QuerySet[Pipeline]:
+    """The pipelines as the deal list's filter offers them (defaults first): their names only,
+    without the stages pipeline_list brings along."""
+    return (
+        Pipeline.objects.filter(workspace=workspace)
+        .only("public_id", "name")
+        .order_by("-is_default", "kind", "name", "id")
+    )
+
+
+def stage_choices(*, workspace: Workspace) -> QuerySet[Stage]:
+    """Every pipeline's stages as the deal list's filter offers them ("Sales · Meeting set"),
+    pipeline by pipeline, in order."""
+    return (
+        Stage.objects.filter(workspace=workspace)
+        .select_related("pipeline")
+        .only("public_id", "name", "pipeline__name")
+        .order_by("pipeline__name", "pipeline_id", "position")
+    )
+
+
 def deal_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Deal:
     """One deal with everything its page shows at the top, or NotFoundError."""
     return _get(
@@ -241,13 +294,82 @@ def deal_get(*, workspace: Workspace, public_id: uuid.UUID | str) -> Deal:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class BoardCard:
+    """What a board card shows of a deal."""
+
+    pk: int
+    public_id: uuid.UUID
+    title: str
+    # The person's name, then the organisation's, whichever the deal has.
+    customer_names: tuple[str, ...]
+    amount: Decimal
+    currency: str
+    status: str
+    next_action: str
+    next_action_on: dt.date | None
+    updated_at: dt.datetime
+
+
+BOARD_CARD_FIELDS = (
+    "pk",
+    "public_id",
+    "stage_id",
+    "title",
+    "person__name",
+    "organization__name",
+    "amount",
+    "currency",
+    "status",
+    "next_action",
+    "next_action_on",
+    "updated_at",
+)
+
+
+def _card(row: dict[str, Any]) -> BoardCard:
+    return BoardCard(
+        pk=row["pk"],
+        public_id=row["public_id"],
+        title=row["title"],
+        customer_names=tuple(
+            name for name in (row["person__name"], row["organization__name"]) if name
+        ),
+        amount=row["amount"],
+        currency=row["currency"],
+        status=row["status"],
+        next_action=row["next_action"],
+        next_action_on=row["next_action_on"],
+        updated_at=row["updated_at"],
+    )
+
+
+def board_card(*, deal: Deal) -> BoardCard:
+    """The card of one deal (as a move sends it back), its person and organisation read."""
+    return _card(
+        {
+            "pk": deal.pk,
+            "public_id": deal.public_id,
+            "title": deal.title,
+            "person__name": deal.person.name if deal.person else None,
+            "organization__name": deal.organization.name if deal.organization else None,
+            "amount": deal.amount,
+            "currency": deal.currency,
+            "status": deal.status,
+            "next_action": deal.next_action,
+            "next_action_on": deal.next_action_on,
+            "updated_at": deal.updated_at,
+        }
+    )
+
+
 @dataclass(slots=True)
 class BoardColumn:
     stage: Stage
     count: int
     # Sum of the column's deal amounts per currency (code → amount), biggest first.
     sums: dict[str, Decimal]
-    deals: list[Deal]
+    deals: list[BoardCard]
 
     @property
     def more(self) -> int:
@@ -259,59 +381,89 @@ def board_columns(
     *,
     workspace: Workspace,
     pipeline: Pipeline,
-    owner: User | None = None,
     per_column: int = BOARD_COLUMN_SIZE,
     statuses: Collection[str] = (DealStatus.OPEN,),
 ) -> list[BoardColumn]:
     """The board: one column per stage with the count and sums of its deals in `statuses`
     (the board shows open and won ones) and the `per_column` most recently changed of them.
-    Three queries whatever the size: stages, totals, and the cards."""
+    Three queries whatever the size: stages, totals (kept by the services, see StageTotal),
+    and the cards."""
     stages = list(stage_list(pipeline=pipeline))
-    deals = Deal.objects.filter(workspace=workspace, pipeline=pipeline, status__in=list(statuses))
-    if owner is not None:
-        deals = deals.filter(owner=owner)
     counts: dict[int, int] = defaultdict(int)
     sums: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    # Grouped in the order of the deal_stage_totals index, which holds every column read.
-    for row in (
-        deals.order_by()
-        .values("status", "stage_id", "currency")
-        .annotate(count=Count("*"), total=Sum("amount"))
-    ):
-        counts[row["stage_id"]] += row["count"]
-        stage_sums = sums[row["stage_id"]]
-        stage_sums[row["currency"]] = _money(row["total"]) + stage_sums.get(
-            row["currency"], Decimal(0)
-        )
-    cards: dict[int, list[Deal]] = defaultdict(list)
-    if per_column > 0 and stages:
-        for deal in deal_rows(Deal.objects.filter(_latest_per_stage(deals, stages, per_column))):
-            cards[deal.stage_id].append(deal)
+    for total in StageTotal.objects.filter(
+        workspace=workspace, pipeline=pipeline, status__in=list(statuses)
+    ).only("stage_id", "currency", "deal_count", "amount"):
+        counts[total.stage_id] += total.deal_count
+        stage_sums = sums[total.stage_id]
+        stage_sums[total.currency] = total.amount + stage_sums.get(total.currency, Decimal(0))
+    cards: dict[int, list[BoardCard]] = defaultdict(list)
+    if per_column > 0 and stages and statuses:
+        latest = _latest_per_stage(workspace, pipeline, stages, list(statuses), per_column)
+        for row in (
+            Deal.objects.filter(pk__in=latest)
+            .order_by("-updated_at", "id")
+            .values(*BOARD_CARD_FIELDS)
+        ):
+            cards[row["stage_id"]].append(_card(row))
     return [
         BoardColumn(
             stage=stage,
             count=counts.get(stage.pk, 0),
             sums=dict(sorted(sums.get(stage.pk, {}).items(), key=lambda item: -item[1])),
-            deals=sorted(
-                cards.get(stage.pk, []), key=lambda deal: (-deal.updated_at.timestamp(), deal.pk)
-            ),
+            deals=cards.get(stage.pk, []),
         )
         for stage in stages
     ]
 
 
-def _latest_per_stage(deals: QuerySet[Deal], stages: list[Stage], size: int) -> Q:
-    """Each stage's `size` most recently changed deals: per stage, a range of the
-    deal_stage_recent index read in order and cut at `size`, never a sort or a ranking of the
-    whole pipeline."""
-    return _in_any(
+def board_column_cards(
+    *,
+    workspace: Workspace,
+    pipeline: Pipeline,
+    stage: Stage,
+    statuses: Collection[str],
+    offset: int,
+    limit: int,
+) -> list[BoardCard]:
+    """A column's cards after the first `offset` ("More"), most recently changed first."""
+    rows = (
+        Deal.objects.filter(
+            workspace=workspace, pipeline=pipeline, stage=stage, status__in=list(statuses)
+        )
+        .order_by("-updated_at", "id")
+        .values(*BOARD_CARD_FIELDS)
+    )
+    return [_card(row) for row in rows[offset : offset + limit]]
+
+
+def _latest_per_stage(
+    workspace: Workspace, pipeline: Pipeline, stages: list[Stage], statuses: list[str], size: int
+) -> RawSQL:
+    """The keys of each stage's `size` most recently changed deals, in one statement: per
+    stage, a range of the deal_stage_recent index read in order and cut at `size` (never a
+    sort or a ranking of the whole pipeline), the ranges joined by UNION ALL.
+
+    Written as SQL because the ORM compiled ten such subqueries on every board view (about a
+    third of the board's database time); both databases take this form of it."""
+    quote = connections[Deal.objects.db].ops.quote_name
+    table = quote(Deal._meta.db_table)
+    in_statuses = ", ".join(["%s"] * len(statuses))
+    # Names quoted by the database's own rules; every value is a parameter.
+    one_stage = " ".join(
         [
-            deals.filter(stage=stage)
-            .order_by("-updated_at", "id")
-            .values_list("id", flat=True)[:size]
-            for stage in stages
+            f"SELECT {quote('id')} FROM (SELECT {quote('id')} FROM {table}",  # noqa: S608
+            f"WHERE {quote('workspace_id')} = %s AND {quote('pipeline_id')} = %s",
+            f"AND {quote('stage_id')} = %s AND {quote('status')} IN ({in_statuses})",
+            f"ORDER BY {quote('updated_at')} DESC, {quote('id')} LIMIT %s) AS {quote('s%d')}",
         ]
     )
+    parts: list[str] = []
+    params: list[object] = []
+    for number, stage in enumerate(stages):
+        parts.append(one_stage.replace("%d", str(number)))
+        params += [workspace.pk, pipeline.pk, stage.pk, *statuses, size]
+    return RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611 - values are parameters
 
 
 def _in_any(key_lists: list[QuerySet[Deal, int]]) -> Q:
@@ -479,6 +631,27 @@ def deal_is_at_risk(*, deal: Deal) -> bool:
     return _at_risk_tasks(deal.workspace).filter(deal=deal).exists()
 
 
+# Deals whose customer can still be won back: open, or won and being delivered (promises are
+# checked at delivery, so a broken one is usually on a won deal).
+AT_RISK_STATUSES = (DealStatus.OPEN, DealStatus.WON)
+
+
+def deals_at_risk(
+    *, workspace: Workspace, owner: User | None = None, limit: int = ATTENTION_LIMIT
+) -> QuerySet[Deal]:
+    """The deals at risk (Today): a promise was broken and its follow-up is not done yet (as
+    deal_is_at_risk), among the open and the won ones being delivered, of one owner or the
+    whole workspace; the most recently changed first. One query, however many there are."""
+    deals = Deal.objects.filter(
+        workspace=workspace,
+        status__in=AT_RISK_STATUSES,
+        pk__in=_at_risk_tasks(workspace).values("deal_id"),
+    )
+    if owner is not None:
+        deals = deals.filter(owner=owner)
+    return deal_rows(deals.order_by("-updated_at", "id"))[:limit]
+
+
 # Satisfaction.
 
 
@@ -554,32 +727,57 @@ def _customer_key(organization_id: int | None, person_id: int | None) -> tuple[s
 
 
 def _first_deals(workspace: Workspace, exclude: Deal | None = None) -> dict[str, list[Decimal]]:
-    """Each customer's first won deal's amount, grouped by its currency: one query, ranking the
-    won deals per customer (the organisation, else the person) by closing time."""
-    won = Deal.objects.filter(workspace=workspace, status=DealStatus.WON, closed_at__isnull=False)
-    if exclude is not None and exclude.pk:
-        won = won.exclude(pk=exclude.pk)
-    person_unless_organization = Case(
-        When(organization_id__isnull=False, then=Value(0)),
-        default=F("person_id"),
-        output_field=BigIntegerField(),
-    )
-    firsts = (
-        won.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("organization_id"), person_unless_organization],
-                order_by=[F("closed_at").asc(), F("id").asc()],
-            )
-        )
-        .filter(rank=1)
-        .order_by()
-        .values_list("currency", "amount")
-    )
+    """Each customer's first won deal's amount, grouped by its currency. A customer is the
+    organisation when there is one, else the person; of two deals closed at the same moment,
+    the one made first (the lower id) came first.
+
+    One statement per kind of customer (_first_won_sql): each customer's earliest closing,
+    grouped along deal_first_won_organization or deal_first_won_person, joined back to the
+    deals closed at that moment. Ranking the won deals one by one (a window function) took
+    SQLite three times as long."""
+    firsts: dict[tuple[str, int], tuple[int, str, Decimal]] = {}
+    with connections[Deal.objects.db].cursor() as cursor:
+        for customer in ("organization_id", "person_id"):
+            cursor.execute(*_first_won_sql(workspace, customer, exclude))
+            for customer_id, pk, currency, amount in cursor.fetchall():
+                key = (customer, customer_id)
+                if key not in firsts or pk < firsts[key][0]:
+                    firsts[key] = (pk, currency, _money(amount))
     by_currency: dict[str, list[Decimal]] = defaultdict(list)
-    for code, amount in firsts:
-        by_currency[code].append(amount)
+    for _pk, currency, amount in firsts.values():
+        by_currency[currency].append(amount)
     return dict(by_currency)
+
+
+def _first_won_sql(
+    workspace: Workspace, customer: str, exclude: Deal | None
+) -> tuple[str, list[int | str]]:
+    """The statement listing, for each customer whose key is `customer` ("organization_id":
+    organisations; "person_id": people without one), the won deals closed at its first closing:
+    (customer, id, currency, amount). Written as SQL because the ORM cannot join a grouped
+    subquery back to its table."""
+    quote = connections[Deal.objects.db].ops.quote_name
+    table, key = quote(Deal._meta.db_table), quote(customer)
+    closed, pk = quote("closed_at"), quote("id")
+    organization = "IS NOT NULL" if customer == "organization_id" else "IS NULL"
+    excluded = exclude.pk if exclude is not None else None
+    skip = f"AND {pk} <> %s" if excluded else ""
+    won = (
+        f"{quote('workspace_id')} = %s AND {quote('status')} = %s"
+        f" AND {quote('organization_id')} {organization} {skip}"
+    )
+    # Names quoted by the database's own rules; every value is a parameter.
+    sql = (
+        f"SELECT {key}, {pk}, {quote('currency')}, {quote('amount')} FROM {table} "  # noqa: S608
+        f"JOIN (SELECT {key} AS first_customer, MIN({closed}) AS first_closed FROM {table} "
+        f"WHERE {won} GROUP BY {key}) firsts "
+        f"ON {key} = firsts.first_customer AND {closed} = firsts.first_closed WHERE {won}"
+    )
+    values: list[int | str] = [workspace.pk, DealStatus.WON.value]
+    if excluded:
+        values.append(excluded)
+    # The same conditions in the grouped subquery and on the deals joined to it.
+    return sql, values * 2
 
 
 def first_deal_amounts(
@@ -749,58 +947,55 @@ def deal_report(
 ) -> DealReport:
     """The pipeline report: conversion by the customer's disposition (do "difficult" customers
     convert when someone stays engaged?), losses explained outward versus owned, satisfaction,
-    open value per stage, and the first-deal median."""
+    open value per stage, and the first-deal median.
+
+    Counted by the database in groups read from indexes, not deal by deal: the closed deals
+    once for conversion and losses (deal_closed_report), the answers per score
+    (satisfaction_scores), the open value per stage and currency (_open_value); only the first
+    deals are listed (_first_deals)."""
     deals = Deal.objects.filter(workspace=workspace)
     if pipeline is not None:
         deals = deals.filter(pipeline=pipeline)
     if owner is not None:
         deals = deals.filter(owner=owner)
-    closed_rows = (
+    closed_counts = list(
         deals.exclude(status=DealStatus.OPEN)
         .order_by()
-        .values("disposition", "status")
-        .annotate(count=Count("id"))
+        .values_list("status", "disposition", "loss_category")
+        .annotate(count=Count("*"))
     )
-    closed: list[tuple[str, str]] = []
-    for row in closed_rows:
-        closed.extend([(row["disposition"], row["status"])] * row["count"])
-    conversion = conversion_by_disposition(closed)
+    conversion = conversion_by_disposition(
+        (disposition, status, count) for status, disposition, _loss, count in closed_counts
+    )
     ordered_conversion = {
         disposition: conversion[disposition]
         for disposition in Disposition.values
         if disposition in conversion
     }
-    loss_counts = {
-        row["loss_category"]: row["count"]
-        for row in deals.filter(status=DealStatus.LOST)
-        .order_by()
-        .values("loss_category")
-        .annotate(count=Count("id"))
-    }
-    categories: list[str] = []
-    for category, count in loss_counts.items():
-        categories.extend([category] * count)
-    losses = loss_ownership(categories, OUTWARD_LOSS_CATEGORIES)
-    answered = SatisfactionRequest.objects.filter(workspace=workspace, answered_at__isnull=False)
+    loss_counts: Counter[str] = Counter()
+    for status, _disposition, loss_category, count in closed_counts:
+        if status == DealStatus.LOST:
+            loss_counts[loss_category] += count
+    losses = loss_ownership(loss_counts.elements(), OUTWARD_LOSS_CATEGORIES)
+    # Answered: with a score (the satisfaction_answered_has_score constraint), as the
+    # satisfaction_scores index reads them.
+    answered = SatisfactionRequest.objects.filter(workspace=workspace, score__isnull=False)
     if pipeline is not None:
         answered = answered.filter(deal__pipeline=pipeline)
     if owner is not None:
         answered = answered.filter(deal__owner=owner)
-    scores = answered.order_by().values_list("score", flat=True)
-    satisfaction = score_summary(score for score in scores if score is not None)
+    scores: Counter[int] = Counter(
+        dict(answered.order_by().values_list("score").annotate(count=Count("*")))
+    )
+    satisfaction = score_summary(scores.elements())
     value_stages = Stage.objects.filter(workspace=workspace).select_related("pipeline")
     if pipeline is not None:
         value_stages = value_stages.filter(pipeline=pipeline)
     totals: dict[int, tuple[int, dict[str, Decimal]]] = {}
-    for row in (
-        deals.filter(status=DealStatus.OPEN)
-        .order_by()
-        .values("stage_id", "currency")
-        .annotate(count=Count("id"), total=Sum("amount"))
-    ):
-        count, sums = totals.get(row["stage_id"], (0, {}))
-        sums[row["currency"]] = _money(row["total"])
-        totals[row["stage_id"]] = (count + row["count"], sums)
+    for stage_id, currency, count, total in _open_value(workspace, pipeline, deals, owner):
+        stage_count, sums = totals.get(stage_id, (0, {}))
+        sums[currency] = _money(total)
+        totals[stage_id] = (stage_count + count, sums)
     pipeline_value = [
         StageValue(
             stage=stage,
@@ -823,6 +1018,27 @@ def deal_report(
         satisfaction=satisfaction,
         pipeline_value=pipeline_value,
         first_deal_median=first_deal_median,
+    )
+
+
+def _open_value(
+    workspace: Workspace, pipeline: Pipeline | None, deals: QuerySet[Deal], owner: User | None
+) -> QuerySet[Any, tuple[int, str, int, Decimal]]:
+    """The open deals' count and sum per stage and currency: the board's totals (StageTotal,
+    kept exact by the services) unless only one owner's deals are counted. In stage and
+    currency order either way."""
+    if owner is not None:
+        return (
+            deals.filter(status=DealStatus.OPEN)
+            .values_list("stage_id", "currency")
+            .annotate(count=Count("*"), total=Sum("amount"))
+            .order_by("stage_id", "currency")
+        )
+    totals = StageTotal.objects.filter(workspace=workspace, status=DealStatus.OPEN)
+    if pipeline is not None:
+        totals = totals.filter(pipeline=pipeline)
+    return totals.order_by("stage_id", "currency").values_list(
+        "stage_id", "currency", "deal_count", "amount"
     )
 
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
@@ -51,6 +51,7 @@ from kesher.deals.models import (
     SatisfactionRequest,
     Stage,
     StageRole,
+    StageTotal,
     Task,
     TaskKind,
 )
@@ -733,6 +734,58 @@ def product_delete(*, product: Product, actor: User) -> None:
 # Deals.
 
 
+@transaction.atomic
+def stage_totals_refresh(*, stage_ids: Collection[int | None]) -> None:
+    """Recompute the board's totals (StageTotal) of these stages from their deals.
+
+    Called by every service that adds, removes or changes a deal's stage, status, amount or
+    currency, inside its transaction (and by whatever writes deals beside the services: the
+    admin, the tests' factory). The stages' rows are locked first (PostgreSQL; SQLite
+    writes one at a time anyway), so a concurrent write to the same stage waits and then
+    counts this one's deal too."""
+    ids = sorted({stage_id for stage_id in stage_ids if stage_id is not None})
+    if not ids:
+        return
+    stages = list(Stage.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    rows = [
+        StageTotal(
+            workspace_id=row["workspace_id"],
+            pipeline_id=row["pipeline_id"],
+            stage_id=row["stage_id"],
+            status=row["status"],
+            currency=row["currency"],
+            deal_count=row["deal_count"],
+            amount=row["amount"],
+        )
+        for stage in stages
+        for row in Deal.objects.filter(
+            workspace_id=stage.workspace_id,
+            pipeline_id=stage.pipeline_id,
+            status__in=DealStatus.values,
+            stage=stage,
+        )
+        .order_by()
+        .values("workspace_id", "pipeline_id", "stage_id", "status", "currency")
+        .annotate(deal_count=Count("id"), amount=Sum("amount"))
+    ]
+    StageTotal.objects.filter(stage_id__in=ids).delete()
+    StageTotal.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def stage_totals_rebuild(*, workspace: Workspace) -> int:
+    """Recompute every board total of the workspace: after deals were written in bulk, outside
+    the services (a benchmark's generator, the admin). Returns the number of rows written."""
+    StageTotal.objects.filter(workspace=workspace).delete()
+    rows = (
+        Deal.objects.filter(workspace=workspace)
+        .order_by()
+        .values("workspace_id", "pipeline_id", "stage_id", "status", "currency")
+        .annotate(deal_count=Count("id"), amount=Sum("amount"))
+    )
+    return len(StageTotal.objects.bulk_create([StageTotal(**row) for row in rows]))
+
+
 def _stage_change(deal: Deal, from_stage: Stage | None, to_stage: Stage, actor: User) -> None:
     DealStageChange.objects.create(
         workspace_id=deal.workspace_id,
@@ -937,6 +990,7 @@ def deal_create(
     _require_value_case(deal, stage)
     deal.save()
     _stage_change(deal, None, stage, actor)
+    stage_totals_refresh(stage_ids=[stage.pk])
     return deal
 
 
@@ -976,6 +1030,7 @@ def deal_update(
         owner=owner,
     )
     deal.save()
+    stage_totals_refresh(stage_ids=[deal.stage_id])
     return deal
 
 
@@ -1069,6 +1124,7 @@ def deal_move(*, deal: Deal, stage: Stage, actor: User) -> Deal:
         _win(deal, actor)
     deal.save()
     _stage_change(deal, from_stage, stage, actor)
+    stage_totals_refresh(stage_ids=[from_stage.pk, stage.pk])
     return deal
 
 
@@ -1086,6 +1142,7 @@ def deal_close_won(*, deal: Deal, actor: User) -> Deal:
     if deal.stage_id == won_stage.pk:
         _win(deal, actor)
         deal.save()
+        stage_totals_refresh(stage_ids=[deal.stage_id])
         return deal
     return deal_move(deal=deal, stage=won_stage, actor=actor)
 
@@ -1122,6 +1179,7 @@ def deal_close_lost(
     deal.status = DealStatus.LOST
     deal.closed_at = timezone.now()
     deal.save()
+    stage_totals_refresh(stage_ids=[deal.stage_id])
     return deal
 
 
@@ -1149,17 +1207,24 @@ def deal_walk_away(
     deal.status = DealStatus.WALKED_AWAY
     deal.closed_at = timezone.now()
     deal.save()
+    stage_totals_refresh(stage_ids=[deal.stage_id])
     if referred_to is not None:
         customer = deal.person.name if deal.person is not None else str(deal.organization)
         participants = [person for person in (deal.person, referred_to) if person is not None]
+        # Stored on the timeline, so written in the workspace's language, not the clicker's.
+        with translation.override(deal.workspace.language):
+            summary = _("Referred %(customer)s to %(other)s: %(reason)s") % {
+                "customer": customer,
+                "other": referred_to.name,
+                "reason": reason,
+            }
         interaction_log(
             workspace=deal.workspace,
             data=InteractionData(
                 occurred_at=timezone.now(),
                 channel=Interaction.Channel.MESSAGE,
                 participants=participants,
-                summary=_("Referred %(customer)s to %(other)s: %(reason)s")
-                % {"customer": customer, "other": referred_to.name, "reason": reason},
+                summary=summary,
                 initiated_by=Interaction.Initiator.ME,
                 exchange=Interaction.Exchange.GIVE,
                 exchange_kind=Interaction.ExchangeKind.RECOMMENDATION,
@@ -1208,13 +1273,16 @@ def deal_reopen(
     deal.status = DealStatus.OPEN
     deal.closed_at = None
     deal.save()
+    stage_totals_refresh(stage_ids=[deal.stage_id])
     return deal
 
 
 @transaction.atomic
 def deal_delete(*, deal: Deal, actor: User) -> None:
     _writer(deal.workspace, actor)
+    stage_id = deal.stage_id
     deal.delete()
+    stage_totals_refresh(stage_ids=[stage_id])
 
 
 # Promises.
@@ -1262,10 +1330,12 @@ def promise_check(*, promise: Promise, kept: bool, note: str = "", actor: User) 
     promise.checked_by = actor
     promise.save()
     if not kept:
+        with translation.override(deal.workspace.language):
+            title = _("Make good the broken promise: %(promise)s") % {"promise": promise.text[:200]}
         Task.objects.create(
             workspace_id=deal.workspace_id,
             kind=TaskKind.PROMISE_FOLLOW_UP,
-            title=_("Make good the broken promise: %(promise)s") % {"promise": promise.text[:200]},
+            title=title,
             due_on=timezone.localdate() + dt.timedelta(days=1),
             deal=deal,
             person=deal.person,

@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern] = [
     ),
     path("deals/list/", views.deal_list, name="list"),
     path("deals/new/", views.deal_create, name="create"),
+    path("deals/advice/", views.advice_preview, name="advice_preview"),
     path("deals/organisations/pick/", views.organization_pick, name="organization_pick"),
     path("deals/reports/", views.reports, name="reports"),
     path("deals/pipelines/", views.pipelines, name="pipelines"),

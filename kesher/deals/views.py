@@ -11,22 +11,26 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kesher.core.exceptions import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 from kesher.core.forms import add_service_errors
+from kesher.core.templatetags.core_tags import ROW_SLOT, money
 from kesher.core.views import current_membership, current_user, paginate, workspace_view
 from kesher.deals import selectors, services
 from kesher.deals.exceptions import (
@@ -35,6 +39,7 @@ from kesher.deals.exceptions import (
     ValueCaseMissingError,
 )
 from kesher.deals.forms import (
+    AdviceQueryForm,
     CloseLostForm,
     DealFilterForm,
     DealForm,
@@ -59,9 +64,11 @@ from kesher.deals.models import (
     Disposition,
     Pipeline,
     PipelineKind,
+    PromiseStatus,
     Stage,
     StageRole,
 )
+from kesher.engine.bidi import isolate
 from kesher.people import selectors as people_selectors
 from kesher.people.views import is_partial
 from kesher.search import selectors as search_selectors
@@ -88,6 +95,14 @@ def _write_or_403(request: HttpRequest) -> None:
         )
 
 
+def _isolating(sentence: str, **names: str) -> SafeString:
+    """A translated sentence with user-typed names in it, each name in its own <bdi> (as the
+    templates' `isolated` filter does), so a Hebrew name in an English message, or the other
+    way round, does not pull the words and the full stop around it out of place."""
+    isolated = {key: format_html("<bdi>{}</bdi>", name) for key, name in names.items()}
+    return mark_safe(conditional_escape(sentence) % isolated)  # noqa: S308 - parts are escaped
+
+
 def _messages_of(exc: DomainError | ValidationError) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(str(message) for message in exc.messages)
@@ -101,6 +116,12 @@ def _deal(workspace: Workspace, deal_id: uuid.UUID) -> Deal:
 def _to_deal(deal: Deal, anchor: str = "") -> HttpResponse:
     url = reverse("deals:detail", args=[deal.public_id])
     return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def _isolated(text: str) -> str:
+    """A name for a plain-text message (an announcement, a flash message): isolated when it
+    is written the other way from the page's language."""
+    return isolate(text, rtl=translation.get_language_bidi())
 
 
 # The board.
@@ -117,9 +138,7 @@ class Column:
     stage: Stage
     count: int
     totals: list[Total]
-    deals: list[Deal]
-    # The cards' "move to" options, this stage chosen (_stage_options).
-    stage_options: str
+    deals: list[selectors.BoardCard]
 
     @property
     def has_more(self) -> bool:
@@ -130,26 +149,17 @@ class Column:
         return len(self.deals)
 
 
-def _stage_options(stages: list[Stage], chosen: Stage) -> str:
-    """The options of a card's "move to" list with its stage chosen: rendered once per column,
-    as every card of a column is in its stage (200 cards × 10 stages was most of the board's
-    time)."""
-    return render_to_string("deals/_stage_options.html", {"stages": stages, "selected": chosen})
-
-
 def _board_columns(workspace: Workspace, pipeline: Pipeline) -> list[Column]:
     """The board's columns with open and won deals (won deals sit in the closing stages)."""
     columns = selectors.board_columns(
         workspace=workspace, pipeline=pipeline, statuses=BOARD_STATUSES
     )
-    stages = [column.stage for column in columns]
     return [
         Column(
             stage=column.stage,
             count=column.count,
             totals=[Total(currency, amount) for currency, amount in column.sums.items()],
             deals=column.deals,
-            stage_options=_stage_options(stages, column.stage),
         )
         for column in columns
     ]
@@ -157,8 +167,11 @@ def _board_columns(workspace: Workspace, pipeline: Pipeline) -> list[Column]:
 
 def _pipelines(workspace: Workspace) -> list[Pipeline]:
     """The workspace's pipelines; its default sales pipeline is made on first use."""
-    services.pipeline_default(workspace=workspace)
-    return list(selectors.pipeline_list(workspace=workspace))
+    pipelines = list(selectors.pipeline_list(workspace=workspace))
+    if not any(p.is_default and p.kind == PipelineKind.SALES for p in pipelines):
+        services.pipeline_default(workspace=workspace)
+        pipelines = list(selectors.pipeline_list(workspace=workspace))
+    return pipelines
 
 
 def _chosen_pipeline(request: HttpRequest, pipelines: list[Pipeline]) -> Pipeline | None:
@@ -173,13 +186,17 @@ def _chosen_pipeline(request: HttpRequest, pipelines: list[Pipeline]) -> Pipelin
 
 
 def _board_context(
-    request: HttpRequest, workspace: Workspace, pipeline: Pipeline
+    request: HttpRequest,
+    workspace: Workspace,
+    pipeline: Pipeline,
+    stages: list[Stage] | None = None,
 ) -> dict[str, Any]:
     return {
         "pipeline": pipeline,
-        "stages": list(pipeline.stages.all()),
+        "stages": list(pipeline.stages.all()) if stages is None else stages,
         "today": timezone.localdate(),
         "can_write": can_write(request),
+        "row_slot": ROW_SLOT,
     }
 
 
@@ -194,8 +211,9 @@ def board(request: HttpRequest, workspace: Workspace) -> HttpResponse:
         "can_write": can_write(request),
     }
     if pipeline is not None:
-        context |= _board_context(request, workspace, pipeline)
-        context["columns"] = _board_columns(workspace, pipeline)
+        columns = _board_columns(workspace, pipeline)
+        stages = [column.stage for column in columns]
+        context |= _board_context(request, workspace, pipeline, stages) | {"columns": columns}
     return render(request, "deals/board.html", context)
 
 
@@ -217,19 +235,17 @@ def board_column(
     except ValueError:
         offset = 0
     size = selectors.BOARD_COLUMN_SIZE
-    deals = list(
-        selectors.deal_list(
-            workspace=workspace,
-            pipeline=pipeline,
-            stage=stage,
-            statuses=BOARD_STATUSES,
-            rows_only=True,
-        )[offset : offset + size + 1]
+    deals = selectors.board_column_cards(
+        workspace=workspace,
+        pipeline=pipeline,
+        stage=stage,
+        statuses=BOARD_STATUSES,
+        offset=offset,
+        limit=size + 1,
     )
     context = _board_context(request, workspace, pipeline) | {
         "deals": deals[:size],
         "stage": stage,
-        "stage_options": _stage_options(list(pipeline.stages.all()), stage),
         "has_more": len(deals) > size,
         "next_offset": offset + size,
     }
@@ -244,11 +260,12 @@ def _moved_card(
     deal = _deal(workspace, deal.public_id)
     context = _board_context(request, workspace, deal.pipeline) | {
         "deal": deal,
-        "stage_options": _stage_options(list(deal.pipeline.stages.all()), deal.stage),
+        "moved_deals": [selectors.board_card(deal=deal)],
         "move_error": move_error,
         "columns": _board_columns(workspace, deal.pipeline),
         "announcement": move_error
-        or _("“%(title)s” moved to %(stage)s.") % {"title": deal.title, "stage": deal.stage.name},
+        or _("“%(title)s” moved to %(stage)s.")
+        % {"title": _isolated(deal.title), "stage": _isolated(deal.stage.name)},
     }
     return render(request, "deals/_moved.html", context)
 
@@ -284,7 +301,7 @@ def deal_move(request: HttpRequest, workspace: Workspace, deal_id: uuid.UUID) ->
             request, workspace, fresh, move_error=error, move_missing=missing, status=409
         )
     assert stage is not None
-    messages.success(request, _("Moved to %(stage)s.") % {"stage": stage.name})
+    messages.success(request, _("Moved to %(stage)s.") % {"stage": _isolated(stage.name)})
     if request.POST.get("from") == "board":
         return redirect(f"{reverse('deals:board')}?pipeline={deal.pipeline.public_id}")
     return _to_deal(deal)
@@ -304,15 +321,11 @@ def _owners(workspace: Workspace) -> list[tuple[int, str]]:
 @require_GET
 @workspace_view
 def deal_list(request: HttpRequest, workspace: Workspace) -> HttpResponse:
-    pipelines = _pipelines(workspace)
-    owners = _owners(workspace)
     form = DealFilterForm(
         request.GET,
-        pipelines=selectors.pipeline_list(workspace=workspace),
-        stages=Stage.objects.filter(workspace=workspace)
-        .select_related("pipeline")
-        .order_by("pipeline__name", "pipeline_id", "position"),
-        owners=owners,
+        pipelines=selectors.pipeline_choices(workspace=workspace),
+        stages=selectors.stage_choices(workspace=workspace),
+        owners=_owners(workspace),
     )
     filters: dict[str, Any] = {}
     if form.is_valid():
@@ -341,7 +354,6 @@ def deal_list(request: HttpRequest, workspace: Workspace) -> HttpResponse:
     context = {
         "filter_form": form,
         "page_obj": page,
-        "pipelines": pipelines,
         "today": timezone.localdate(),
         "can_write": can_write(request),
     }
@@ -391,16 +403,9 @@ def _deal_form(
 
 
 def _form_page(
-    request: HttpRequest,
-    form: DealForm,
-    deal: Deal | None = None,
-    advice: Any = None,
-    status: int = 200,
+    request: HttpRequest, form: DealForm, deal: Deal | None = None, status: int = 200
 ) -> HttpResponse:
-    context = {"form": form, "deal": deal, "advice": advice, "currency": ""}
-    if advice is not None:
-        context["currency"] = form.cleaned_data.get("currency", "")
-    return render(request, "deals/form.html", context, status=status)
+    return render(request, "deals/form.html", {"form": form, "deal": deal}, status=status)
 
 
 def _service_fields(form: DealForm) -> dict[str, Any]:
@@ -453,15 +458,57 @@ def _advise(request: HttpRequest, workspace: Workspace, deal: Deal) -> None:
         messages.warning(
             request,
             _(
-                "%(amount)s %(currency)s is large for a first deal with this customer: "
-                "consider a smaller first step, around %(suggested)s %(currency)s."
+                "%(amount)s is large for a first deal with this customer: consider a smaller "
+                "first step, around %(suggested)s."
             )
             % {
-                "amount": f"{advice.amount:,.0f}",
-                "currency": deal.currency,
-                "suggested": f"{advice.suggested:,.0f}",
+                "amount": money(advice.amount, deal.currency),
+                "suggested": money(advice.suggested, deal.currency),
             },
         )
+
+
+@require_GET
+@workspace_view
+def advice_preview(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    """Start small while the amount is typed on the deal form (htmx): the advice for the
+    customer, amount and currency chosen so far, or nothing. Nothing is saved. A customer, or a
+    deal, of another workspace is not found."""
+    form = AdviceQueryForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse("")
+    data = form.cleaned_data
+    deal = _deal(workspace, data["deal"]) if data["deal"] else None
+    person = (
+        people_selectors.person_get(workspace=workspace, public_id=data["person"])
+        if data["person"]
+        else None
+    )
+    organization = (
+        people_selectors.organization_get(workspace=workspace, public_id=data["organization"])
+        if data["organization"]
+        else None
+    )
+    if deal is not None and deal.status != DealStatus.OPEN:
+        return HttpResponse("")
+    pipeline = (
+        deal.pipeline if deal is not None else _chosen_pipeline(request, _pipelines(workspace))
+    )
+    if pipeline is None:
+        return HttpResponse("")
+    advice = selectors.start_small_advice(
+        workspace=workspace,
+        pipeline=pipeline,
+        amount=data["amount"],
+        currency=data["currency"],
+        person=person,
+        organization=organization,
+        deal=deal,
+    )
+    if advice is None:
+        return HttpResponse("")
+    context = {"advice": advice, "currency": data["currency"]}
+    return render(request, "deals/_advice.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -513,6 +560,21 @@ def organization_pick(request: HttpRequest, workspace: Workspace) -> HttpRespons
 # The deal page.
 
 
+def _delivery(deal: Deal, stages: list[Stage]) -> dict[str, Any]:
+    """Where a won deal stands on its way through delivery and payment, and the stage it moves
+    on to next (a won deal never goes back, so the page offers no other move)."""
+    if deal.status != DealStatus.WON:
+        return {"next_stage": None, "delivered": False, "paid": False}
+    position = deal.stage.position
+    reached = {stage.role for stage in stages if stage.position <= position}
+    later = [stage for stage in stages if stage.position > position]
+    return {
+        "next_stage": later[0] if later else None,
+        "delivered": StageRole.DELIVERED in reached,
+        "paid": StageRole.PAID in reached,
+    }
+
+
 def _detail(
     request: HttpRequest,
     workspace: Workspace,
@@ -530,9 +592,12 @@ def _detail(
         and satisfaction.expires_at > now
     )
     fit_form = FitForm(initial=FitForm.initial_for(deal))
+    stages = list(selectors.stage_list(pipeline=deal.pipeline))
+    promises = list(selectors.promise_list(deal=deal))
     context: dict[str, Any] = {
         "deal": deal,
-        "stages": list(selectors.stage_list(pipeline=deal.pipeline)),
+        "stages": stages,
+        **_delivery(deal, stages),
         "history": list(selectors.deal_stage_changes(deal=deal)),
         "today": timezone.localdate(),
         "can_write": can_write(request),
@@ -541,7 +606,8 @@ def _detail(
         "currency": deal.currency,
         "playbook": advice.playbook,
         "next_offers": advice.next_offers,
-        "promises": list(selectors.promise_list(deal=deal)),
+        "promises": promises,
+        "pending_promises": any(promise.status == PromiseStatus.PENDING for promise in promises),
         "post_sale_checks": list(selectors.post_sale_check_list(deal=deal)),
         "satisfaction": satisfaction,
         "satisfaction_open": satisfaction_open,
@@ -655,143 +721,166 @@ def next_action(request: HttpRequest, workspace: Workspace, deal_id: uuid.UUID) 
     return _refused(request, workspace, deal_id, next_form=form)
 
 
+def _deal_action(
+    request: HttpRequest,
+    workspace: Workspace,
+    deal: Deal,
+    act: Callable[[dict[str, Any]], object],
+    *,
+    done: str | Callable[[dict[str, Any]], None],
+    form: Form | None = None,
+    form_name: str = "",
+    anchor: str = "",
+    **page: Any,
+) -> HttpResponse:
+    """An action of the deal page, posted: `act` calls the service with the form's cleaned data
+    (with nothing when the action has no form), then back to the deal page with `done` said (or
+    `done(data)` saying it).
+
+    A refusal changes nothing and is shown where it happened: a missing value case above the
+    stages (409); a conflict as a message on the deal page; bad input on its form, shown again
+    on the page as `form_name` with `page` (without a form, as a message)."""
+    if form is not None and not form.is_valid():
+        return _refused(request, workspace, deal.public_id, **{form_name: form}, **page)
+    data = form.cleaned_data if form is not None else {}
+    try:
+        act(data)
+    except ValueCaseMissingError as exc:
+        fresh = _deal(workspace, deal.public_id)
+        return _detail(
+            request, workspace, fresh, move_error=exc.message, move_missing=exc.missing, status=409
+        )
+    except ConflictError as exc:
+        return _conflict(request, deal, exc)
+    except ValidationError as exc:
+        if form is None:
+            messages.error(request, _messages_of(exc))
+            return _to_deal(deal)
+        add_service_errors(form, exc)
+        return _refused(request, workspace, deal.public_id, **{form_name: form}, **page)
+    if callable(done):
+        done(data)
+    else:
+        messages.success(request, done)
+    return _to_deal(deal, anchor)
+
+
 @require_POST
 @workspace_view
 def value_case(request: HttpRequest, workspace: Workspace, deal_id: uuid.UUID) -> HttpResponse:
     deal = _deal(workspace, deal_id)
-    form = ValueCaseForm(request.POST)
-    if form.is_valid():
-        try:
-            _call(request, services.deal_value_case_update, deal=deal, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The value case was saved."))
-            return _to_deal(deal, "value-case")
-    return _refused(request, workspace, deal_id, value_form=form)
+    return _deal_action(
+        request,
+        workspace,
+        deal,
+        lambda data: _call(request, services.deal_value_case_update, deal=deal, **data),
+        form=ValueCaseForm(request.POST),
+        form_name="value_form",
+        done=_("The value case was saved."),
+        anchor="value-case",
+    )
 
 
 @require_POST
 @workspace_view
 def fit(request: HttpRequest, workspace: Workspace, deal_id: uuid.UUID) -> HttpResponse:
     deal = _deal(workspace, deal_id)
-    form = FitForm(request.POST)
-    if form.is_valid():
-        _call(request, services.deal_fit_update, deal=deal, **form.cleaned_data)
-        messages.success(request, _("The fit check was saved."))
-        return _to_deal(deal, "fit")
-    return _refused(request, workspace, deal_id, fit_form=form)
+    return _deal_action(
+        request,
+        workspace,
+        deal,
+        lambda data: _call(request, services.deal_fit_update, deal=deal, **data),
+        form=FitForm(request.POST),
+        form_name="fit_form",
+        done=_("The fit check was saved."),
+        anchor="fit",
+    )
 
 
 @require_POST
 @workspace_view
 def close_won(request: HttpRequest, workspace: Workspace, deal_id: uuid.UUID) -> HttpResponse:
     deal = _deal(workspace, deal_id)
-    try:
-        _call(request, services.deal_close_won, deal=deal)
-    except ValueCaseMissingError as exc:
-        return _detail(
-            request,
-            workspace,
-            _deal(workspace, deal_id),
-            move_error=exc.message,
-            move_missing=exc.missing,
-            status=409,
-        )
-    except ConflictError as exc:
-        return _conflict(request, deal, exc)
-    except ValidationError as exc:
-        messages.error(request, _messages_of(exc))
-        return _to_deal(deal)
-    messages.success(
+    return _deal_action(
         request,
-        _("Won. Post-sale checks are planned, and the customer's satisfaction link is ready."),
+        workspace,
+        deal,
+        lambda data: _call(request, services.deal_close_won, deal=deal),
+        done=_("Won. Post-sale checks are planned, and the customer's satisfaction link is ready."),
     )
-    return _to_deal(deal)
 
 
 @require_POST
 @workspace_view
 def close_lost(request: HttpRequest, workspace: Workspace, deal_id: uuid.UUID) -> HttpResponse:
     deal = _deal(workspace, deal_id)
-    form = CloseLostForm(request.POST)
-    if form.is_valid():
-        try:
-            _call(request, services.deal_close_lost, deal=deal, **form.cleaned_data)
-        except ConflictError as exc:
-            return _conflict(request, deal, exc)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Closed lost, with its review. The lesson stays with you."))
-            return _to_deal(deal)
-    return _refused(request, workspace, deal_id, lost_form=form)
+    return _deal_action(
+        request,
+        workspace,
+        deal,
+        lambda data: _call(request, services.deal_close_lost, deal=deal, **data),
+        form=CloseLostForm(request.POST),
+        form_name="lost_form",
+        done=_("Closed lost, with its review. The lesson stays with you."),
+    )
 
 
 @require_POST
 @workspace_view
 def walk_away(request: HttpRequest, workspace: Workspace, deal_id: uuid.UUID) -> HttpResponse:
     deal = _deal(workspace, deal_id)
-    form = WalkAwayForm(request.POST, workspace=workspace)
-    if form.is_valid():
-        try:
-            _call(
-                request,
-                services.deal_walk_away,
-                deal=deal,
-                reason=form.cleaned_data["reason"],
-                referred_to=form.cleaned_data["referred_to"],
-            )
-        except ConflictError as exc:
-            return _conflict(request, deal, exc)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("You walked away, and the reason is recorded."))
-            return _to_deal(deal)
-    return _refused(request, workspace, deal_id, walk_form=form)
+    return _deal_action(
+        request,
+        workspace,
+        deal,
+        lambda data: _call(
+            request,
+            services.deal_walk_away,
+            deal=deal,
+            reason=data["reason"],
+            referred_to=data["referred_to"],
+        ),
+        form=WalkAwayForm(request.POST, workspace=workspace),
+        form_name="walk_form",
+        done=_("You walked away, and the reason is recorded."),
+    )
 
 
 @require_POST
 @workspace_view
 def reopen(request: HttpRequest, workspace: Workspace, deal_id: uuid.UUID) -> HttpResponse:
     deal = _deal(workspace, deal_id)
-    form = NextActionForm(request.POST)
-    if form.is_valid():
-        try:
-            _call(
-                request,
-                services.deal_reopen,
-                deal=deal,
-                next_action=form.cleaned_data["next_action"],
-                next_action_on=form.cleaned_data["next_action_on"],
-            )
-        except ConflictError as exc:
-            return _conflict(request, deal, exc)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The deal is open again."))
-            return _to_deal(deal)
-    return _refused(request, workspace, deal_id, reopen_form=form)
+    return _deal_action(
+        request,
+        workspace,
+        deal,
+        lambda data: _call(
+            request,
+            services.deal_reopen,
+            deal=deal,
+            next_action=data["next_action"],
+            next_action_on=data["next_action_on"],
+        ),
+        form=NextActionForm(request.POST),
+        form_name="reopen_form",
+        done=_("The deal is open again."),
+    )
 
 
 @require_POST
 @workspace_view
 def promise_add(request: HttpRequest, workspace: Workspace, deal_id: uuid.UUID) -> HttpResponse:
     deal = _deal(workspace, deal_id)
-    form = PromiseForm(request.POST)
-    if form.is_valid():
-        try:
-            _call(request, services.promise_create, deal=deal, **form.cleaned_data)
-        except ConflictError as exc:
-            return _conflict(request, deal, exc)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Promise recorded: check it at delivery."))
-            return _to_deal(deal, "promises")
-    return _refused(request, workspace, deal_id, promise_form=form)
+    return _deal_action(
+        request,
+        workspace,
+        deal,
+        lambda data: _call(request, services.promise_create, deal=deal, **data),
+        form=PromiseForm(request.POST),
+        form_name="promise_form",
+        done=_("Promise recorded: check it at delivery."),
+        anchor="promises",
+    )
 
 
 @require_POST
@@ -800,29 +889,24 @@ def promise_check(
     request: HttpRequest, workspace: Workspace, promise_id: uuid.UUID
 ) -> HttpResponse:
     promise = selectors.promise_get(workspace=workspace, public_id=promise_id)
-    deal = promise.deal
-    form = PromiseCheckForm(request.POST)
-    if form.is_valid():
-        try:
-            _call(request, services.promise_check, promise=promise, **form.cleaned_data)
-        except ConflictError as exc:
-            return _conflict(request, deal, exc)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
+
+    def checked(data: dict[str, Any]) -> None:
+        if data["kept"]:
+            messages.success(request, _("Marked as kept."))
         else:
-            if form.cleaned_data["kept"]:
-                messages.success(request, _("Marked as kept."))
-            else:
-                messages.warning(
-                    request,
-                    _("Marked as broken: a follow-up to make it good is on your Today page."),
-                )
-            return _to_deal(deal, "promises")
-    return _refused(
+            messages.warning(
+                request, _("Marked as broken: a follow-up to make it good is on your Today page.")
+            )
+
+    return _deal_action(
         request,
         workspace,
-        deal.public_id,
-        check_form=form,
+        promise.deal,
+        lambda data: _call(request, services.promise_check, promise=promise, **data),
+        form=PromiseCheckForm(request.POST),
+        form_name="check_form",
+        done=checked,
+        anchor="promises",
         check_promise_id=promise.public_id,
     )
 
@@ -833,16 +917,15 @@ def post_sale_check(
     request: HttpRequest, workspace: Workspace, check_id: uuid.UUID
 ) -> HttpResponse:
     check = selectors.post_sale_check_get(workspace=workspace, public_id=check_id)
-    form = PostSaleCheckForm(request.POST)
-    if form.is_valid():
-        _call(request, services.post_sale_check_record, check=check, **form.cleaned_data)
-        messages.success(request, _("Post-sale check recorded."))
-        return _to_deal(check.deal, "post-sale")
-    return _refused(
+    return _deal_action(
         request,
         workspace,
-        check.deal.public_id,
-        post_sale_form=form,
+        check.deal,
+        lambda data: _call(request, services.post_sale_check_record, check=check, **data),
+        form=PostSaleCheckForm(request.POST),
+        form_name="post_sale_form",
+        done=_("Post-sale check recorded."),
+        anchor="post-sale",
         check_form_id=check.public_id,
     )
 
@@ -853,12 +936,14 @@ def satisfaction_new(
     request: HttpRequest, workspace: Workspace, deal_id: uuid.UUID
 ) -> HttpResponse:
     deal = _deal(workspace, deal_id)
-    try:
-        _call(request, services.satisfaction_request_create, deal=deal)
-    except ConflictError as exc:
-        return _conflict(request, deal, exc)
-    messages.success(request, _("A new satisfaction link is ready: copy it and send it."))
-    return _to_deal(deal, "satisfaction")
+    return _deal_action(
+        request,
+        workspace,
+        deal,
+        lambda data: _call(request, services.satisfaction_request_create, deal=deal),
+        done=_("A new satisfaction link is ready: copy it and send it."),
+        anchor="satisfaction",
+    )
 
 
 @require_POST
@@ -866,7 +951,7 @@ def satisfaction_new(
 def task_done(request: HttpRequest, workspace: Workspace, task_id: uuid.UUID) -> HttpResponse:
     task = selectors.task_get(workspace=workspace, public_id=task_id)
     _call(request, services.task_complete, task=task)
-    messages.success(request, _("Done: “%(title)s”.") % {"title": task.title})
+    messages.success(request, _isolating(_("Done: “%(title)s”."), title=task.title))
     return redirect("core:home")
 
 
@@ -884,9 +969,11 @@ class ConversionRow:
 class StageValueRow:
     pipeline: str
     stage: str
+    # The stage's open deals, whatever their amounts.
     count: int
-    currency: str
-    amount: Decimal
+    # Its non-zero sums, one per currency; none when no deal has an amount (candidates of a
+    # recruiting pipeline), which reads "no amounts" rather than "0 ₪".
+    totals: list[Total]
 
 
 @require_GET
@@ -906,11 +993,14 @@ def reports(request: HttpRequest, workspace: Workspace) -> HttpResponse:
                 pipeline=row.stage.pipeline.name,
                 stage=row.stage.name,
                 count=row.count,
-                currency=currency,
-                amount=amount,
+                totals=[
+                    Total(currency=currency, amount=amount)
+                    for currency, amount in sorted(row.sums.items())
+                    if amount
+                ],
             )
             for row in found.pipeline_value
-            for currency, amount in sorted(row.sums.items())
+            if row.count
         ],
         "first_deal_median": [
             Total(currency=currency, amount=amount)
@@ -1115,7 +1205,7 @@ def _satisfaction(request: HttpRequest, token: str) -> HttpResponse:
     except NotFoundError as exc:
         raise Http404(exc.message) from exc
     except SatisfactionAnsweredError:
-        return _thanks(request, status=410)
+        return _already_answered(request, token)
     except SatisfactionExpiredError:
         return _expired(request)
     form = SatisfactionForm(request.POST if request.method == "POST" else None)
@@ -1123,7 +1213,7 @@ def _satisfaction(request: HttpRequest, token: str) -> HttpResponse:
         try:
             services.satisfaction_answer(token=token, **form.cleaned_data)
         except SatisfactionAnsweredError:
-            return _thanks(request, status=410)
+            return _already_answered(request, token)
         except SatisfactionExpiredError:
             return _expired(request)
         except ValidationError as exc:
@@ -1146,6 +1236,23 @@ def _thanks(request: HttpRequest, *, status: int = 200) -> HttpResponse:
         _("Thank you!"),
         _("Your answer was received. It helps us serve you better."),
         status,
+    )
+
+
+def _already_answered(request: HttpRequest, token: str) -> HttpResponse:
+    """The link opened again after its answer (it works once): the customer is told when they
+    answered, on the workspace's calendar, rather than thanked as if for a new answer."""
+    found = selectors.satisfaction_request_by_token(token=token)
+    if found is None or found.answered_at is None:
+        return _thanks(request, status=410)
+    with timezone.override(found.workspace.time_zone):
+        day = formats.date_format(timezone.localtime(found.answered_at), "DATE_FORMAT")
+    return _public_done(
+        request,
+        "already_answered",
+        _("Already answered"),
+        _("You already answered on %(date)s. Thank you!") % {"date": day},
+        410,
     )
 
 

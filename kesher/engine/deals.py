@@ -163,18 +163,19 @@ class Ratio:
 
 
 def conversion_by_disposition(
-    closed: Iterable[tuple[str, str]],
+    closed: Iterable[tuple[str, str, int]],
 ) -> dict[str, Ratio]:
-    """For closed deals given as (disposition, status): won out of closed per disposition. A
-    deal walked away from counts as closed: staying engaged is what converts (seed 003)."""
+    """For closed deals counted as (disposition, status, count): won out of closed per
+    disposition. A deal walked away from counts as closed: staying engaged is what converts
+    (seed 003)."""
     won: Counter[str] = Counter()
     total: Counter[str] = Counter()
-    for disposition, status in closed:
+    for disposition, status, count in closed:
         if status == "open":
             continue
-        total[disposition] += 1
+        total[disposition] += count
         if status == "won":
-            won[disposition] += 1
+            won[disposition] += count
     return {disposition: Ratio(won[disposition], total[disposition]) for disposition in total}
 
 

@@ -3,7 +3,9 @@ from decimal import Decimal
 
 import pytest
 from django.core import signing
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kesher.accounts.services import api_token_create
@@ -236,6 +238,59 @@ def test_deal_list_filters(api, workspace, pipeline, person):
     assert api.get("/deals", {"status": "won"}).json()["count"] == 0
     stage_filter = {"stage": first["stage"]["id"], "pipeline": pipeline.public_id}
     assert api.get("/deals", stage_filter).json()["count"] == 2
+
+
+def test_deal_list_items_are_the_deals_summaries(api, workspace, user, person):
+    organization = OrganizationFactory(workspace=workspace, name="Livne Fashion")
+    product = services.product_create(workspace=workspace, actor=user, name="Printers", price="900")
+    body = create(
+        api,
+        person,
+        organization=str(organization.public_id),
+        product=str(product.public_id),
+        expected_close=TOMORROW,
+        disposition="sceptical",
+    )
+    listed = api.get("/deals").json()
+    assert listed["count"] == 1
+    [item] = listed["items"]
+    assert item == {
+        "id": body["id"],
+        "title": "Secret computers and printers",
+        "pipeline": body["pipeline"],
+        "stage": {"id": body["stage"]["id"], "name": "Find the customer", "role": ""},
+        "status": "open",
+        "person": {"id": str(person.public_id), "name": "Secret Customer"},
+        "organization": {"id": str(organization.public_id), "name": "Livne Fashion"},
+        "owner": {"id": str(user.public_id), "name": str(user)},
+        "product": {"id": str(product.public_id), "name": "Printers"},
+        "amount": "12000.50",
+        "currency": "ILS",
+        "expected_close": TOMORROW,
+        "next_action": "Send the spec sheet",
+        "next_action_on": TOMORROW,
+        "disposition": "sceptical",
+        "closed_at": None,
+        "updated_at": body["updated_at"],
+    }
+
+
+def test_deal_list_queries_do_not_grow_with_its_rows(api, workspace, user, person):
+    product = services.product_create(workspace=workspace, actor=user, name="Toner", price="50")
+    organization = OrganizationFactory(workspace=workspace)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert api.get("/deals").status_code == 200
+        return len(captured.captured_queries)
+
+    create(api, person, organization=str(organization.public_id), product=str(product.public_id))
+    few = queries()
+    for _ in range(5):
+        create(
+            api, person, organization=str(organization.public_id), product=str(product.public_id)
+        )
+    assert queries() == few
 
 
 def test_deal_patch_updates_fields_value_case_and_fit(api, person):

@@ -85,6 +85,8 @@ def test_openapi_schema_lists_every_resource(db):
         "/api/v1/pipelines/{pipeline_id}": {"get", "patch", "delete"},
         "/api/v1/pipelines/{pipeline_id}/stages": {"get", "post"},
         "/api/v1/pipelines/{pipeline_id}/stages/{stage_id}": {"patch", "delete"},
+        "/api/v1/products": {"get", "post"},
+        "/api/v1/products/{product_id}": {"get", "put", "patch", "delete"},
         "/api/v1/deals": {"get", "post"},
         "/api/v1/deals/{deal_id}": {"get", "patch", "delete"},
         "/api/v1/deals/{deal_id}/move": {"post"},

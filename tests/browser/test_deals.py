@@ -127,7 +127,11 @@ def test_the_computers_and_printers_deal_from_value_case_to_satisfaction(
     while page.locator("[data-action=promise-kept]").count():
         submit(page, "promise-kept")
     assert not deal.promises.filter(status=PromiseStatus.PENDING).exists()
-    page.select_option("#deal-move-stage", str(delivered.public_id))
+    # A won deal only moves on: the page offers the next stage, delivery, and nothing else.
+    expect(page.locator("#deal-move-stage")).to_have_count(0)
+    expect(page.locator(".deal-move-form input[name=stage]")).to_have_value(
+        str(delivered.public_id)
+    )
     with page.expect_navigation():
         page.click(".deal-move-form [data-action=move]")
     deal.refresh_from_db()
@@ -148,4 +152,27 @@ def test_the_computers_and_printers_deal_from_value_case_to_satisfaction(
     page.reload()
     expect(page.locator("#satisfaction-answer")).to_have_attribute("data-score", "9")
     assert direction(page) == ["rtl", "he"]
+    assert problems == []
+
+
+def test_start_small_advice_shows_while_the_amount_is_typed(
+    new_page: Callable[[str], Page],
+) -> None:
+    demo = demo_load()
+    deals = Deal.objects.filter(workspace=demo.workspace).count()
+    page = new_page("he-IL")
+    problems = watch(page)
+    log_in_to_the_demo(page)
+    page.goto("/deals/new/")
+    advice = page.locator("#advice-preview #advice")
+
+    # The fashion company has bought nothing yet: a first deal of 48,000 is oversized.
+    page.fill("#id_amount", "48000")
+    page.fill("#picker-organization .picker-search", "ליבנה")
+    page.locator(f"#pick-organization label:has-text('{LIVNE}') input").check()
+    expect(advice).to_be_visible()
+    # A small first step: the advice goes away, and nothing was saved along the way.
+    page.fill("#id_amount", "5000")
+    expect(advice).to_have_count(0)
+    assert Deal.objects.filter(workspace=demo.workspace).count() == deals
     assert problems == []

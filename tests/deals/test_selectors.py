@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from kesher.deals import selectors, services
 from kesher.deals.exceptions import SatisfactionAnsweredError
-from kesher.deals.models import DealStatus, PostSaleCheck, SatisfactionRequest, Stage
+from kesher.deals.models import Deal, DealStatus, PostSaleCheck, SatisfactionRequest, Stage
 from kesher.engine.deals import Ratio
 from tests.factories import (
     DealFactory,
@@ -72,7 +72,7 @@ def test_board_columns_count_sum_and_show_the_latest_per_stage(workspace, pipeli
     DealFactory()  # another workspace's deal
     with CaptureQueriesContext(connection) as queries:
         columns = selectors.board_columns(workspace=workspace, pipeline=pipeline, per_column=3)
-        cards = [[deal.person.name for deal in column.deals] for column in columns]
+        cards = [[deal.customer_names for deal in column.deals] for column in columns]
     assert len(queries) == 3
     assert [column.stage.position for column in columns] == list(range(10))
     assert (columns[0].count, columns[0].more, columns[0].sums) == (
@@ -94,7 +94,7 @@ def test_board_query_count_does_not_grow_with_the_deals(workspace, pipeline):
         columns = selectors.board_columns(workspace=workspace, pipeline=pipeline)
         # Everything a card shows.
         [
-            (deal.title, deal.person, deal.organization, deal.stage.public_id, deal.next_action_on)
+            (deal.title, deal.customer_names, deal.amount, deal.status, deal.next_action_on)
             for column in columns
             for deal in column.deals
         ]
@@ -263,6 +263,34 @@ def test_start_small_uses_the_median_of_each_customers_first_won_deal(workspace,
     )
 
 
+def test_first_deals_are_per_organisation_else_per_person_in_each_currency(workspace, pipeline):
+    dana, yossi = PersonFactory(workspace=workspace), PersonFactory(workspace=workspace)
+    livne = OrganizationFactory(workspace=workspace)
+    # The organisation is the customer: its first deal counts once, whoever it was with.
+    won(workspace, pipeline, amount="700", person=dana, organization=livne, closed_days_ago=40)
+    won(workspace, pipeline, amount="800", person=yossi, organization=livne, closed_days_ago=30)
+    # Dana on her own is another customer, whose first deal came after Livne's.
+    won(workspace, pipeline, amount="300", person=dana, closed_days_ago=20)
+    won(workspace, pipeline, amount="350", person=dana, closed_days_ago=10)
+    # Two deals closed at the same moment: the first made comes first.
+    tied = timezone.now() - dt.timedelta(days=15)
+    for amount in ("40", "50"):
+        deal = won(workspace, pipeline, amount=amount, person=yossi, currency="USD")
+        Deal.objects.filter(pk=deal.pk).update(closed_at=tied)
+    DealFactory(workspace=workspace, pipeline=pipeline, amount=D("5"), person=yossi)
+    assert sorted(selectors.first_deal_amounts(workspace=workspace, currency="ILS")) == [
+        D("300.00"),
+        D("700.00"),
+    ]
+    assert selectors.first_deal_amounts(workspace=workspace, currency="USD") == [D("40.00")]
+    livnes_first = Deal.objects.get(organization=livne, amount=D("700"))
+    assert sorted(
+        selectors.first_deal_amounts(workspace=workspace, currency="ILS", exclude=livnes_first)
+    ) == [D("300.00"), D("800.00")]
+    other = WorkspaceFactory()
+    assert selectors.first_deal_amounts(workspace=other, currency="ILS") == []
+
+
 def test_start_small_is_silent_for_a_returning_customer(workspace, pipeline):
     organization = OrganizationFactory(workspace=workspace)
     won(workspace, pipeline, amount="5000", organization=organization)
@@ -421,3 +449,117 @@ def test_deal_report(workspace, pipeline):
     assert [row.stage.position for row in report.pipeline_value] == list(range(10))
     # Four separate customers' first deals: 1000, 3000, 10, 10.
     assert report.first_deal_median == {"ILS": D("505.00")}
+
+
+def test_deal_report_of_every_pipeline_and_of_one_owner(workspace, pipeline, user):
+    colleague = UserFactory()
+    recruiting = services.pipeline_default(workspace=workspace, kind="recruiting")
+    first, sourced = stage(pipeline, 0), stage(recruiting, 0)
+    DealFactory(workspace=workspace, pipeline=pipeline, stage=first, amount=D("100"))
+    DealFactory(workspace=workspace, pipeline=pipeline, stage=first, amount=D("40"), currency="USD")
+    DealFactory(
+        workspace=workspace, pipeline=pipeline, stage=first, amount=D("60"), owner=colleague
+    )
+    DealFactory(workspace=workspace, pipeline=recruiting, stage=sourced, amount=D("7"))
+    SatisfactionRequest.objects.create(
+        workspace=workspace,
+        deal=won(workspace, pipeline, amount="500", owner=colleague, disposition="sceptical"),
+        language="en",
+        score=9,
+        answered_at=timezone.now(),
+        expires_at=timezone.now(),
+    )
+    DealFactory(
+        workspace=workspace,
+        pipeline=recruiting,
+        status=DealStatus.LOST,
+        loss_category="own",
+        loss_reason="r",
+        loss_lesson="l",
+    )
+
+    def open_value(report):
+        return {row.stage: (row.count, row.sums) for row in report.pipeline_value if row.count}
+
+    everything = selectors.deal_report(workspace=workspace)
+    assert [row.stage.pipeline for row in everything.pipeline_value] == [recruiting] * 10 + [
+        pipeline
+    ] * 10
+    assert open_value(everything) == {
+        sourced: (1, {"ILS": D("7.00")}),
+        first: (3, {"ILS": D("160.00"), "USD": D("40.00")}),
+    }
+    assert everything.conversion == {"open": Ratio(0, 1), "sceptical": Ratio(1, 1)}
+    assert everything.loss_categories == {"customer": 0, "company": 0, "market": 0, "own": 1}
+    assert (everything.satisfaction.count, everything.satisfaction.average) == (1, D("9.0"))
+    mine = selectors.deal_report(workspace=workspace, owner=user)
+    assert open_value(mine) == {
+        sourced: (1, {"ILS": D("7.00")}),
+        first: (2, {"ILS": D("100.00"), "USD": D("40.00")}),
+    }
+    assert mine.conversion == {"open": Ratio(0, 1)}
+    assert mine.satisfaction.count == 0
+    theirs = selectors.deal_report(workspace=workspace, pipeline=pipeline, owner=colleague)
+    assert open_value(theirs) == {first: (1, {"ILS": D("60.00")})}
+    assert theirs.conversion == {"sceptical": Ratio(1, 1)}
+    assert theirs.losses.owned == Ratio(0, 0)
+    assert (theirs.satisfaction.count, theirs.satisfaction.average) == (1, D("9.0"))
+    assert selectors.deal_report(workspace=WorkspaceFactory()).pipeline_value == []
+
+
+# Deals at risk (Today).
+
+
+def broken_promise(deal, user):
+    promise = services.promise_create(deal=deal, actor=user, kind="volume", text="10,000 pages")
+    services.promise_check(promise=promise, kept=False, actor=user)
+    return promise
+
+
+def test_deals_at_risk_are_open_or_won_deals_with_a_broken_promise_not_made_good(
+    workspace, pipeline, user
+):
+    at_risk_open = DealFactory(workspace=workspace, pipeline=pipeline, title="Open")
+    at_risk_won = won(workspace, pipeline, amount="100", title="Won")
+    made_good = DealFactory(workspace=workspace, pipeline=pipeline, title="Made good")
+    lost = DealFactory(workspace=workspace, pipeline=pipeline, title="Lost")
+    DealFactory(workspace=workspace, pipeline=pipeline, title="Kept")
+    for deal in (at_risk_open, at_risk_won, made_good, lost):
+        broken_promise(deal, user)
+    services.task_complete(task=made_good.tasks.get(), actor=user)
+    services.deal_close_lost(
+        deal=lost, actor=user, loss_category="own", loss_reason="Late", loss_lesson="Ask sooner"
+    )
+    Deal.objects.filter(pk=at_risk_open.pk).update(updated_at=timezone.now())
+
+    found = selectors.deals_at_risk(workspace=workspace)
+
+    assert [deal.title for deal in found] == ["Open", "Won"]
+    assert selectors.deals_at_risk(workspace=workspace, limit=1)[0] == at_risk_open
+
+
+def test_deals_at_risk_of_one_owner_and_never_of_another_workspace(workspace, pipeline, user):
+    other_owner = UserFactory()
+    mine = DealFactory(workspace=workspace, pipeline=pipeline)
+    theirs = DealFactory(workspace=workspace, pipeline=pipeline, owner=other_owner)
+    other_workspace = WorkspaceFactory(owner=UserFactory())
+    elsewhere = DealFactory(workspace=other_workspace)
+    for deal in (mine, theirs):
+        broken_promise(deal, user)
+    broken_promise(elsewhere, elsewhere.owner)
+
+    assert list(selectors.deals_at_risk(workspace=workspace, owner=user)) == [mine]
+    assert set(selectors.deals_at_risk(workspace=workspace)) == {mine, theirs}
+    assert list(selectors.deals_at_risk(workspace=other_workspace)) == [elsewhere]
+
+
+def test_deals_at_risk_take_one_query(workspace, pipeline, user):
+    for _ in range(3):
+        broken_promise(DealFactory(workspace=workspace, pipeline=pipeline), user)
+
+    with CaptureQueriesContext(connection) as queries:
+        found = list(selectors.deals_at_risk(workspace=workspace))
+        names = [(deal.title, deal.person.name, deal.stage.name) for deal in found]
+
+    assert len(names) == 3
+    assert len(queries) == 1

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail, signing
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Sum
 from django.utils import timezone, translation
 
 from kesher.core.exceptions import ConflictError, NotFoundError, PermissionDeniedError
@@ -23,6 +24,7 @@ from kesher.deals.models import (
     PromiseStatus,
     SatisfactionRequest,
     Stage,
+    StageTotal,
     Task,
     TaskKind,
 )
@@ -39,6 +41,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+D = Decimal
 
 VALUE_CASE = {
     "value_value": "Reliable computers with on-site service",
@@ -721,3 +724,94 @@ def test_a_non_member_cannot_write_deals(workspace, user, pipeline):
     with pytest.raises(NotFoundError):
         services.deal_delete(deal=deal, actor=UserFactory())
     assert not mail.outbox
+
+
+# The board's totals.
+
+
+def stage_totals(workspace):
+    """The StageTotal rows as (stage position, status, currency, count, amount)."""
+    return sorted(
+        (row.stage.position, row.status, row.currency, row.deal_count, row.amount)
+        for row in StageTotal.objects.filter(workspace=workspace).select_related("stage")
+    )
+
+
+def counted_totals(workspace):
+    """The same, counted from the deals themselves."""
+    rows = (
+        Deal.objects.filter(workspace=workspace)
+        .values("stage__position", "status", "currency")
+        .annotate(count=Count("id"), total=Sum("amount"))
+    )
+    return sorted(
+        (row["stage__position"], row["status"], row["currency"], row["count"], row["total"])
+        for row in rows
+    )
+
+
+def test_every_deal_service_keeps_the_board_totals_exact(workspace, user, pipeline):
+    won_stage = role_stage(pipeline, "won")
+    first = new_deal(workspace, user, pipeline, amount="1000")
+    second = new_deal(workspace, user, pipeline, amount="250.50", currency="USD")
+    third = new_deal(workspace, user, pipeline, amount="400")
+    assert stage_totals(workspace) == [
+        (0, "open", "ILS", 2, D("1400.00")),
+        (0, "open", "USD", 1, D("250.50")),
+    ]
+    services.deal_value_case_update(deal=first, actor=user, **VALUE_CASE)
+    services.deal_move(deal=first, stage=stage(pipeline, 5), actor=user)
+    services.deal_update(
+        deal=third,
+        actor=user,
+        title=third.title,
+        person=third.person,
+        organization=None,
+        amount="900",
+        currency="ILS",
+        expected_close=None,
+        next_action=third.next_action,
+        next_action_on=third.next_action_on,
+        product=None,
+        disposition=third.disposition,
+        owner=user,
+    )
+    assert stage_totals(workspace) == [
+        (0, "open", "ILS", 1, D("900.00")),
+        (0, "open", "USD", 1, D("250.50")),
+        (5, "open", "ILS", 1, D("1000.00")),
+    ]
+    services.deal_close_won(deal=first, actor=user)
+    services.deal_close_lost(
+        deal=second,
+        actor=user,
+        loss_category="own",
+        loss_reason="We answered late",
+        loss_lesson="Answer within a day",
+    )
+    services.deal_walk_away(deal=third, actor=user, reason="They need a wholesaler")
+    assert stage_totals(workspace) == [
+        (0, "lost", "USD", 1, D("250.50")),
+        (0, "walked_away", "ILS", 1, D("900.00")),
+        (won_stage.position, "won", "ILS", 1, D("1000.00")),
+    ]
+    services.deal_reopen(deal=third, actor=user)
+    services.deal_delete(deal=second, actor=user)
+    assert stage_totals(workspace) == [
+        (0, "open", "ILS", 1, D("900.00")),
+        (won_stage.position, "won", "ILS", 1, D("1000.00")),
+    ]
+    assert stage_totals(workspace) == counted_totals(workspace)
+
+
+def test_stage_totals_rebuild_counts_deals_written_beside_the_services(workspace, pipeline):
+    deal = DealFactory(workspace=workspace, pipeline=pipeline, amount=D("300"))
+    Deal.objects.filter(pk=deal.pk).update(amount=D("700"), stage=stage(pipeline, 2))
+    other = WorkspaceFactory()
+    DealFactory(workspace=other, amount=D("5"))
+    assert stage_totals(workspace) == [(0, "open", "ILS", 1, D("300.00"))]
+
+    assert services.stage_totals_rebuild(workspace=workspace) == 1
+
+    assert stage_totals(workspace) == [(2, "open", "ILS", 1, D("700.00"))]
+    assert stage_totals(other) == [(0, "open", "ILS", 1, D("5.00"))]

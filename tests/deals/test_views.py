@@ -8,7 +8,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -151,17 +153,19 @@ def test_the_board_shows_columns_with_counts_sums_and_cards(web, deal, pipeline)
     assert f'id="column-head-{needs.public_id}"' in html
     assert '<span class="meta" data-count="2">' in html
     assert "2 deals" in html
-    assert 'data-total="ILS">50,000 ILS</span>' in html
-    assert 'data-total="USD">500 USD</span>' in html
+    assert 'data-total="ILS">₪50,000</span>' in html
+    assert 'data-total="USD">$500</span>' in html
     assert "Computers and printers" in html
     assert "<bdi>Michal Avraham</bdi> · <bdi>Livne Fashion</bdi>" in html
-    assert '<span class="money">48,000 ILS</span>' in html
+    assert '<p><span class="money">₪48,000</span></p>' in html
     overdue = (today - dt.timedelta(days=3)).strftime("%-d %b")
     assert f"Overdue since {overdue}" in html
     assert f'data-deal="{deal.public_id}"' in html
     assert f'data-stage="{needs.public_id}"' in html
     assert 'draggable="true"' in html
-    assert "data-move-form" in html
+    assert f'href="/deals/{deal.public_id}/#deal-move-stage" data-move-open>Move…</a>' in html
+    assert html.count("data-move-open") == html.count('<li class="deal-card"') == 3
+    assert 'id="move-dialog"' in html
     assert "kesher/board.js" in html
 
 
@@ -216,7 +220,7 @@ def test_moving_on_the_board_swaps_the_card_and_the_column_heads(web, deal, pipe
     assert f'id="column-head-{negotiation.public_id}"\n        hx-swap-oob="true"' in html
     assert "move-error" not in html
     assert '<div id="live-announcer" hx-swap-oob="innerHTML">' in html
-    assert f"“Computers and printers” moved to {negotiation.name}." in html
+    assert f"“Computers and printers” moved to \u2068{negotiation.name}\u2069." in html
 
 
 def test_a_refused_move_shows_why_on_the_card_in_its_own_column(web, deal, pipeline):
@@ -307,6 +311,57 @@ def test_the_list_is_paginated(web, pipeline, workspace):
     assert "Page 1 of 2" in html
     html = page(web, f"{url('list')}?page=2")
     assert html.count('<tr id="deal-') == 1
+
+
+def test_a_list_row_shows_the_deal_and_the_filter_offers_every_pipelines_stages(
+    web, deal, pipeline, workspace
+):
+    recruiting = services.pipeline_default(workspace=workspace, kind="recruiting")
+    html = page(web, url("list"))
+    row = html[html.index(f'<tr id="deal-{deal.public_id}">') :]
+    row = row[: row.index("</tr>")]
+    assert f'href="{url("detail", deal.public_id)}" dir="auto">Computers and printers</a>' in row
+    assert "<bdi>Michal Avraham</bdi>" in row
+    assert "<bdi>Livne Fashion</bdi>" in row
+    assert f"<td>{stage(pipeline, 4).name}</td>" in row
+    assert '<span class="badge status-open">Open</span>' in row
+    assert '<span class="money">₪48,000</span>' in row
+    assert "Send the comparison of printer volumes" in row
+    pipelines = sorted([pipeline, recruiting], key=lambda item: item.kind)
+    positions = [html.index(f'<option value="{item.public_id}">{item.name}<') for item in pipelines]
+    assert positions == sorted(positions)
+    stages = [
+        f'<option value="{item.public_id}">{item.pipeline.name} · {item.name}<'
+        for item in Stage.objects.filter(workspace=workspace).select_related("pipeline")
+    ]
+    expected = sorted(stages, key=html.index)
+    assert expected == [
+        f'<option value="{item.public_id}">{item.pipeline.name} · {item.name}<'
+        for item in sorted(
+            Stage.objects.filter(workspace=workspace).select_related("pipeline"),
+            key=lambda item: (item.pipeline.name, item.position),
+        )
+    ]
+    html = page(web, f"{url('list')}?pipeline={recruiting.public_id}")
+    assert "No deals match these filters." in html
+    assert f'<option value="{recruiting.public_id}" selected>' in html
+
+
+def test_the_lists_queries_do_not_grow_with_its_rows_or_filters(web, deal, pipeline, workspace):
+    def queries(path: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            page(web, path)
+        return len(captured.captured_queries)
+
+    page(web, url("list"))  # The session's first request reads a little more.
+    few = queries(url("list"))
+    for number in range(30):
+        DealFactory(workspace=workspace, pipeline=pipeline, title=f"Lead {number:02d}")
+    assert queries(url("list")) == few
+    assert queries(f"{url('list')}?status=open") == few
+    # A chosen pipeline and stage are each looked up once.
+    chosen = f"{url('list')}?pipeline={pipeline.public_id}&stage={stage(pipeline, 4).public_id}"
+    assert queries(chosen) == few + 2
 
 
 # Creating and editing.
@@ -423,7 +478,7 @@ def test_the_organisation_picker_finds_organisations(web, livne):
 
 def test_the_deal_page_shows_everything_about_the_deal(web, deal, pipeline):
     html = page(web, url("detail", deal.public_id))
-    assert '<h1 dir="auto">Computers and printers</h1>' in html
+    assert "<h1>\n          <bdi>Computers and printers</bdi>\n        </h1>" in html
     assert '<span class="badge status-open" id="deal-status">Open</span>' in html
     assert f'<li aria-current="step">\n          {stage(pipeline, 4).name}' in html
     assert html.count('class="passed"') == 4
@@ -449,7 +504,11 @@ def test_the_deal_page_shows_everything_about_the_deal(web, deal, pipeline):
 def test_the_stage_history_lists_each_move(web, deal, pipeline, user):
     services.deal_move(deal=deal, stage=stage(pipeline, 3), actor=user)
     html = page(web, url("detail", deal.public_id))
-    assert f"{stage(pipeline, 4).name} → {stage(pipeline, 3).name}" in html
+    # The arrow is drawn by CSS (.arrow), pointing the reading direction's way in Hebrew too.
+    assert (
+        f'<bdi>{stage(pipeline, 4).name}</bdi> <span class="arrow"></span> '
+        f"<bdi>{stage(pipeline, 3).name}</bdi>"
+    ) in html
 
 
 def test_the_start_small_advice_shows_for_an_oversized_first_deal(web, deal, pipeline, user):
@@ -464,10 +523,10 @@ def test_the_start_small_advice_shows_for_an_oversized_first_deal(web, deal, pip
     html = page(web, url("detail", deal.public_id))
     assert 'id="advice"' in html
     assert (
-        "48,000 ILS is large for a first deal: the usual first deal here is 8,000 ILS "
+        "₪48,000 is large for a first deal: the usual first deal here is ₪8,000 "
         "(the median of 5 first deals)." in html
     )
-    assert "Suggest a smaller first step, around 8,000 ILS" in html
+    assert "Suggest a smaller first step, around ₪8,000:" in html
 
 
 def test_the_next_step_is_edited_in_place(web, deal):
@@ -619,6 +678,10 @@ def test_promises_are_added_checked_and_a_broken_one_puts_the_customer_at_risk(
     promise = Promise.objects.get()
     html = page(web, url("detail", deal.public_id))
     assert "Prints 10,000 pages a month" in html
+    # Promises are checked at delivery: the buttons come once the deal is won.
+    assert url("promise_check", promise.public_id) not in html
+    won(deal, user)
+    html = page(web, url("detail", deal.public_id))
     assert url("promise_check", promise.public_id) in html
 
     response = web.post(url("promise_check", promise.public_id), {"kept": "false", "note": "Half"})
@@ -807,10 +870,10 @@ def test_the_reports_page_shows_the_figures(web, deal, pipeline, user):
     services.satisfaction_answer(token=selectors.satisfaction_token(request=request), score=7)
     html = page(web, url("reports"))
     assert '<tr data-disposition="sceptical">' in html
-    assert "50.0%" in html
-    assert 'id="losses-outward">\n              1 (100.0%)' in html
-    assert "Average 7.0 out of 10, from 1 answer." in html
-    assert '<span class="money">48,000 ILS</span>' in html
+    assert '<td class="number">\n                    50%\n' in html
+    assert 'id="losses-outward">\n              1 (100%)' in html
+    assert "Average 7 out of 10, from 1 answer." in html
+    assert '<span class="money">₪48,000</span>' in html
 
 
 # A coach reads everything and changes nothing.
@@ -826,7 +889,8 @@ def test_a_coach_sees_the_deal_pages_without_any_form(workspace, deal):
         assert f'data-action="{action}"' not in html
     board = page(coach, url("board"))
     assert "draggable" not in board
-    assert "data-move-form" not in board
+    assert "data-move-open" not in board
+    assert "move-dialog" not in board
 
 
 def test_a_coach_cannot_change_a_deal(workspace, deal, pipeline):
@@ -963,10 +1027,10 @@ def test_answering_thanks_and_the_answer_shows_on_the_deal(client, web, request_
     assert '<p id="satisfaction-answer" data-score="9">' in deal_page
     assert "Fast and friendly" in deal_page
 
-    # The link answers once.
+    # The link answers once: used again, it says when it was answered.
     response = client.post(address, {"score": "2"})
     assert response.status_code == 410
-    assert 'data-state="answered"' in response.content.decode()
+    assert 'data-state="already_answered">Already answered</h1>' in response.content.decode()
     request_for.refresh_from_db()
     assert request_for.score == 9
 
@@ -1003,3 +1067,29 @@ def test_the_thanks_page_before_answering_goes_to_the_form(client, request_for):
 def test_the_nav_links_to_deals(web, deal):
     html = page(web, url("board"))
     assert '<a href="/deals/"\n                   aria-current="page">Deals</a>' in html
+
+
+def test_a_paid_deal_on_the_board_has_nowhere_to_move(web, deal, pipeline, user):
+    other = DealFactory(workspace=deal.workspace, pipeline=pipeline, stage=stage(pipeline, 1))
+    won(deal, user)
+    for role in ("delivered", "paid"):
+        services.deal_move(deal=deal, stage=pipeline.stages.get(role=role), actor=user)
+    html = page(web, url("board"))
+    paid_card = html[html.index(f'id="deal-{deal.public_id}"') :].split("</li>")[0]
+    open_card = html[html.index(f'id="deal-{other.public_id}"') :].split("</li>")[0]
+    assert "data-move-open" not in paid_card
+    assert "draggable" not in paid_card
+    assert f'href="/deals/{other.public_id}/#deal-move-stage" data-move-open>' in open_card
+
+
+def test_the_moved_message_isolates_a_hebrew_stage_name_in_english(web, deal, pipeline):
+    met = stage(pipeline, 3)
+    response = web.post(url("move", deal.public_id), {"stage": met.public_id}, follow=True)
+    assert response.status_code == 200
+    assert f"Moved to \u2068{met.name}\u2069." in response.content.decode()
+    card = web.post(
+        url("move", deal.public_id),
+        {"stage": stage(pipeline, 2).public_id, "from": "board"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert f"“{deal.title}” moved to \u2068{stage(pipeline, 2).name}\u2069." in card

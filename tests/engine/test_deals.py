@@ -117,14 +117,14 @@ def test_next_offers_with_no_limit_are_empty():
 
 def test_conversion_by_disposition_counts_won_out_of_closed():
     rows = [
-        ("sceptical", "won"),
-        ("sceptical", "lost"),
-        ("sceptical", "walked_away"),
-        ("sceptical", "open"),
-        ("antagonistic", "won"),
+        ("sceptical", "won", 2),
+        ("sceptical", "lost", 3),
+        ("sceptical", "walked_away", 1),
+        ("sceptical", "open", 7),
+        ("antagonistic", "won", 1),
     ]
     assert conversion_by_disposition(rows) == {
-        "sceptical": Ratio(1, 3),
+        "sceptical": Ratio(2, 6),
         "antagonistic": Ratio(1, 1),
     }
     assert Ratio(1, 3).percent == D("33.3")
