@@ -748,42 +748,39 @@ def stage_totals_refresh(*, stage_ids: Collection[int | None]) -> None:
         return
     stages = list(Stage.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     rows = [
-        StageTotal(
-            workspace_id=row["workspace_id"],
-            pipeline_id=row["pipeline_id"],
-            stage_id=row["stage_id"],
-            status=row["status"],
-            currency=row["currency"],
-            deal_count=row["deal_count"],
-            amount=row["amount"],
-        )
+        total
         for stage in stages
-        for row in Deal.objects.filter(
-            workspace_id=stage.workspace_id,
-            pipeline_id=stage.pipeline_id,
-            status__in=DealStatus.values,
-            stage=stage,
+        for total in _counted_totals(
+            Deal.objects.filter(
+                workspace_id=stage.workspace_id,
+                pipeline_id=stage.pipeline_id,
+                # Every status, so the stage's range of the deal_stage_totals index is read.
+                status__in=DealStatus.values,
+                stage=stage,
+            )
         )
-        .order_by()
-        .values("workspace_id", "pipeline_id", "stage_id", "status", "currency")
-        .annotate(deal_count=Count("id"), amount=Sum("amount"))
     ]
     StageTotal.objects.filter(stage_id__in=ids).delete()
     StageTotal.objects.bulk_create(rows)
 
 
+def _counted_totals(deals: QuerySet[Deal]) -> list[StageTotal]:
+    """These deals' StageTotal rows, counted and summed by the database."""
+    return [
+        StageTotal(**row)
+        for row in deals.order_by()
+        .values("workspace_id", "pipeline_id", "stage_id", "status", "currency")
+        .annotate(deal_count=Count("id"), amount=Sum("amount"))
+    ]
+
+
 @transaction.atomic
 def stage_totals_rebuild(*, workspace: Workspace) -> int:
     """Recompute every board total of the workspace: after deals were written in bulk, outside
-    the services (a benchmark's generator, the admin). Returns the number of rows written."""
+    the services (a benchmark's generator). Returns the number of rows written."""
     StageTotal.objects.filter(workspace=workspace).delete()
-    rows = (
-        Deal.objects.filter(workspace=workspace)
-        .order_by()
-        .values("workspace_id", "pipeline_id", "stage_id", "status", "currency")
-        .annotate(deal_count=Count("id"), amount=Sum("amount"))
-    )
-    return len(StageTotal.objects.bulk_create([StageTotal(**row) for row in rows]))
+    rows = _counted_totals(Deal.objects.filter(workspace=workspace))
+    return len(StageTotal.objects.bulk_create(rows))
 
 
 def _stage_change(deal: Deal, from_stage: Stage | None, to_stage: Stage, actor: User) -> None:

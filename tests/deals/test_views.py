@@ -34,11 +34,11 @@ from kesher.people.models import Organization, Person
 from kesher.search.services import search_index_organization
 from kesher.workspaces.models import Membership, Role, Workspace
 from kesher.workspaces.services import invitation_accept, invitation_create
+from tests.deals.conftest import page, stage, url
 from tests.factories import (
     DealFactory,
     OrganizationFactory,
     PersonFactory,
-    PipelineFactory,
     UserFactory,
 )
 from tests.people.conftest import HTMX, login
@@ -51,25 +51,6 @@ VALUE_CASE = {
     "value_why_now": "Their lease ends next month",
     "value_alternative": "ByteWise again, or doing nothing",
 }
-
-
-@pytest.fixture
-def web(user: User, workspace: Workspace) -> Client:
-    return login(user)
-
-
-@pytest.fixture
-def other_web(other_workspace: Workspace) -> Client:
-    return login(Membership.objects.get(workspace=other_workspace, role=Role.OWNER).user)
-
-
-@pytest.fixture
-def pipeline(workspace: Workspace) -> Pipeline:
-    return PipelineFactory(workspace=workspace)
-
-
-def stage(pipeline: Pipeline, position: int) -> Stage:
-    return pipeline.stages.get(position=position)
 
 
 @pytest.fixture
@@ -104,16 +85,6 @@ def coach_of(workspace: Workspace) -> Client:
     coach = UserFactory()
     invitation_accept(secret=secret, user=coach)
     return login(coach)
-
-
-def page(client: Client, url: str, **kwargs: object) -> str:
-    response = client.get(url, **kwargs)  # type: ignore[arg-type]
-    assert response.status_code == 200, response.content[:500]
-    return response.content.decode()
-
-
-def url(name: str, *args: object) -> str:
-    return reverse(f"deals:{name}", args=args)
 
 
 def with_value_case(deal: Deal, user: User) -> Deal:

@@ -19,8 +19,8 @@ from kesher.deals import selectors, services
 from kesher.deals.models import Deal, Pipeline, SatisfactionRequest, Stage, StageRole
 from kesher.people.models import Person
 from kesher.workspaces.models import Workspace
-from tests.factories import PASSWORD, DealFactory, PersonFactory, PipelineFactory
-from tests.people.conftest import login
+from tests.deals.conftest import page
+from tests.factories import PASSWORD, DealFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,20 +33,10 @@ VALUE_CASE = {
 
 
 @pytest.fixture
-def web(user: User, workspace: Workspace) -> Client:
-    return login(user)
-
-
-@pytest.fixture
 def hebrew(user: User, workspace: Workspace) -> Client:
     client = Client(headers={"Accept-Language": "he"})
     assert client.login(email=user.email, password=PASSWORD)
     return client
-
-
-@pytest.fixture
-def pipeline(workspace: Workspace) -> Pipeline:
-    return PipelineFactory(workspace=workspace)
 
 
 @pytest.fixture
@@ -71,12 +61,6 @@ def deal(pipeline: Pipeline, michal: Person, user: User) -> Deal:
 
 def role_stage(pipeline: Pipeline, role: str) -> Stage:
     return pipeline.stages.get(role=role)
-
-
-def page(client: Client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, response.content[:500]
-    return response.content.decode()
 
 
 def detail(deal: Deal) -> str:

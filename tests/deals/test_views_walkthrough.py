@@ -25,13 +25,13 @@ from kesher.deals.models import (
     Pipeline,
     PipelineKind,
     SatisfactionRequest,
-    Stage,
     StageRole,
     Task,
     TaskKind,
 )
 from kesher.people.models import Organization, Person
 from kesher.workspaces.models import Membership, Role, Workspace
+from tests.deals.conftest import page, stage, url
 from tests.factories import (
     DealFactory,
     OrganizationFactory,
@@ -60,20 +60,6 @@ def web(user: User, workspace: Workspace) -> Client:
 
 
 @pytest.fixture
-def other_web(other_workspace: Workspace) -> Client:
-    return login(Membership.objects.get(workspace=other_workspace, role=Role.OWNER).user)
-
-
-@pytest.fixture
-def pipeline(workspace: Workspace) -> Pipeline:
-    return PipelineFactory(workspace=workspace)
-
-
-def stage(pipeline: Pipeline, position: int) -> Stage:
-    return pipeline.stages.get(position=position)
-
-
-@pytest.fixture
 def michal(workspace: Workspace) -> Person:
     return PersonFactory(workspace=workspace, name="מיכל אברהם", language="he")
 
@@ -99,16 +85,6 @@ def deal(pipeline: Pipeline, michal: Person, livne: Organization) -> Deal:
         next_action="לשלוח למיכל השוואה בין שלוש ההצעות",
         next_action_on=timezone.localdate() + dt.timedelta(days=2),
     )
-
-
-def url(name: str, *args: object) -> str:
-    return reverse(f"deals:{name}", args=args)
-
-
-def page(client: Client, address: str, **kwargs: object) -> str:
-    response = client.get(address, **kwargs)  # type: ignore[arg-type]
-    assert response.status_code == 200, response.content[:500]
-    return response.content.decode()
 
 
 def won(deal: Deal, user: User) -> Deal:
