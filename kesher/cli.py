@@ -89,6 +89,11 @@ def _migrate(*, verbosity: int) -> None:
     from django.db import connection
 
     call_command("migrate", interactive=False, verbosity=verbosity)
+    from kesher.search.services import search_indexes_upgrade
+
+    for workspace in search_indexes_upgrade():
+        if verbosity:
+            print(f"Rebuilt the search index of {workspace.name!r} (sound keys).")
     if connection.vendor == "sqlite":
         # SQLite keeps no statistics until ANALYZE: refreshed here, at every upgrade, so its
         # planner knows one workspace's rows are not few. Sampled, it takes milliseconds.

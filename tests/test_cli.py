@@ -1,3 +1,4 @@
+import importlib
 import json
 import os
 import subprocess
@@ -213,3 +214,24 @@ def test_demo_can_leave_the_worker_out(capsys, monkeypatch):
     out, _err = capsys.readouterr()
     assert code == 0
     assert "  --no-worker        do not start the background worker beside the server\n" in out
+
+
+@pytest.mark.django_db
+def test_migrate_rebuilds_search_indexes_made_before_sound_keys(capsys):
+    from django.apps import apps
+
+    from kesher.search.models import SearchTerm
+    from kesher.search.selectors import search
+    from tests.factories import PersonFactory, WorkspaceFactory
+
+    workspace = WorkspaceFactory(name="Old index")
+    PersonFactory(workspace=workspace, name="מיכל כהן")
+    migration = importlib.import_module("kesher.search.migrations.0003_sound_keys")
+    migration.remove_sound_keys(apps, None)
+    assert [hit.title for hit in search(workspace=workspace, query="michal").hits] == []
+
+    assert main(["migrate"]) == 0
+
+    assert "Rebuilt the search index of 'Old index' (sound keys)." in capsys.readouterr().out
+    assert [hit.title for hit in search(workspace=workspace, query="michal").hits] == ["מיכל כהן"]
+    assert SearchTerm.objects.filter(workspace=workspace, term__startswith="\u2261").exists()

@@ -2,8 +2,9 @@
 
 Hebrew glues one-letter prefixes (ו, ה, ב, ל, מ, ש, כ and their combinations: "וכשהג'יפ") to
 words, has final letter forms (ך ם ן ף ץ), optional vowel points, and the geresh is typed as
-' or ׳ or `. English is matched case-insensitively and without accents. Everything here is
-pure Python so the matcher and the benchmarks use exactly what the search index uses.
+' or ׳ or `. English is matched case-insensitively and without accents. Names and the like are
+also indexed by sound (kesher.engine.phonetic), so either script finds the other. Everything
+here is pure Python so the matcher and the benchmarks use exactly what the search index uses.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+from kesher.engine.phonetic import index_sounds, query_sound_prefix, query_sounds
 
 FINAL_FORMS = str.maketrans({"ך": "כ", "ם": "מ", "ן": "נ", "ף": "פ", "ץ": "צ"})
 # Geresh and gershayim in all the ways people type them; dropped inside words (ג'יפ = גיפ,
@@ -26,6 +29,9 @@ _PREFIX_RE = re.compile("ו?(?:כש|ש)?[מלבכ]?ה?")
 MIN_STEM = 2
 MAX_PREFIX = 4
 MAX_TERM_LENGTH = 48
+# A stem gets sound keys from this many letters: shorter ones ("הנ" of "כהן", "like them") are
+# mostly not words, and their short keys would meet many unrelated Latin words.
+MIN_SOUND_STEM = 3
 
 _MARKS_CLASS = "[" + re.escape(WORD_MARKS) + "]"
 _TOKEN_RE = re.compile(rf"[^\W_]+(?:{_MARKS_CLASS}[^\W_]+)*{_MARKS_CLASS}?")
@@ -113,12 +119,40 @@ def index_terms(text: str) -> set[str]:
     return set(_index_terms(text))
 
 
+def _sounded_stems(token: str) -> tuple[str, ...]:
+    stems = _stems(token)
+    return (token, *(stem for stem in stems[1:] if len(stem) >= MIN_SOUND_STEM))
+
+
+def _sound_terms(text: str) -> frozenset[str]:
+    terms: set[str] = set()
+    for token in tokenize(text):
+        for stem in _sounded_stems(token):
+            terms.update(index_sounds(stem))
+    return frozenset(terms)
+
+
+_sound_terms_cached = lru_cache(maxsize=_CACHE_SIZE)(_sound_terms)
+
+
+def sound_terms(text: str) -> set[str]:
+    """The sound keys (kesher.engine.phonetic) to index for `text`: those of each token and of
+    its stems, so "הג'יפ" is heard as "jeep" too."""
+    if len(text) <= _CACHED_LENGTH:
+        return set(_sound_terms_cached(text))
+    return set(_sound_terms(text))
+
+
 @dataclass(frozen=True, slots=True)
 class QueryWord:
-    """One typed word: its normalised form and the stems it may be a prefixed form of."""
+    """One typed word: its normalised form, the stems it may be a prefixed form of, the index
+    terms of the words that sound like it (kesher.engine.phonetic), and the start of the
+    index terms of the words that, by sound, begin as it does ("" when too short to tell)."""
 
     text: str
     stems: tuple[str, ...]
+    sounds: tuple[str, ...] = ()
+    sound_prefix: str = ""
 
 
 def query_words(text: str) -> list[QueryWord]:
@@ -128,5 +162,15 @@ def query_words(text: str) -> list[QueryWord]:
         if token in seen:
             continue
         seen.add(token)
-        words.append(QueryWord(text=token, stems=_stems(token)))
+        sounds = dict.fromkeys(
+            sound for stem in _sounded_stems(token) for sound in query_sounds(stem)
+        )
+        words.append(
+            QueryWord(
+                text=token,
+                stems=_stems(token),
+                sounds=tuple(sounds),
+                sound_prefix=query_sound_prefix(token),
+            )
+        )
     return words

@@ -18,7 +18,9 @@ router = Router(tags=["search"])
 class SearchParams(Schema):
     q: str = Field(
         "",
-        description="Words to find; Hebrew prefixes and final letters need not match. "
+        description="Words to find; Hebrew prefixes and final letters need not match, and a "
+        "name also finds its spelling in the other script by sound (Michal finds מיכל), "
+        "ranked after matches of the word as typed. "
         "The last word also matches as a prefix unless followed by a space.",
     )
     archived: bool = Field(False, description="Include archived people and what is on them.")

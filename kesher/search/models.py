@@ -53,7 +53,10 @@ class SearchTerm(models.Model):
     workspace = models.ForeignKey(
         "workspaces.Workspace", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="terms")
+    # No index of its own: searchterm_doc_term starts with the document.
+    document = models.ForeignKey(
+        SearchDocument, on_delete=models.CASCADE, related_name="terms", db_index=False
+    )
     term = models.CharField(max_length=TERM_LENGTH)
     weight = models.PositiveSmallIntegerField(default=1)
 
@@ -65,6 +68,9 @@ class SearchTerm(models.Model):
                 name="searchterm_ws_term",
                 opclasses=["int8_ops", "varchar_pattern_ops"],
             ),
+            # Scoring a word over known documents (a query's other words, sound-alikes) reads
+            # their terms from this index alone, without a visit to the table per term.
+            models.Index(fields=["document", "term", "weight"], name="searchterm_doc_term"),
         ]
         verbose_name = _("search term")
         verbose_name_plural = _("search terms")

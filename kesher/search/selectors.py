@@ -5,10 +5,17 @@ typed word is looked up as the word, its stems and, for the word being typed, pr
 an index range scan of at most CANDIDATES_PER_WORD rows on (workspace, term). The words' sets are
 intersected (the other words scored over the smallest set) and only the best `limit` documents
 are loaded. The work per search is bounded whatever the size of the workspace.
+
+Names and the like also have sound keys in the index (kesher.engine.phonetic), which a word's
+spelling in the other script shares ("Michal" and "מיכל"). They rank below every match of the
+word as typed, so they are looked up in a second round, and only when they could reach the
+page: when the first round found fewer than `limit` documents, or a query of several words
+could score a document met partly by sound above the page's last.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,13 +25,18 @@ from django.db import connection
 from django.db.models import Lookup, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kesher.engine.phonetic import SOUND_MARK
 from kesher.engine.text import QueryWord, query_words
 from kesher.search.models import SearchDocument, SearchTerm
+from kesher.search.services import NAME_WEIGHT
 from kesher.workspaces.models import Workspace
 
 RESULT_LIMIT = 20
 MAX_RESULT_LIMIT = 50
 CANDIDATES_PER_WORD = 500
+# Matches by sound rank last and only fill what a page has left, so they get fewer rows: a
+# common name has thousands of sound-alikes, and every row read costs the search time.
+SOUND_CANDIDATES_PER_WORD = 200
 # Longer input is cut, not refused: the box is typed into, and a pasted paragraph should still
 # get an answer rather than an error.
 MAX_QUERY_LENGTH = 200
@@ -41,6 +53,9 @@ EXACT = 40  # the word as typed: "כהן" in "דני כהן"
 STEM = 30  # the typed word without its prefix letters: "לכהן" finds "כהן"
 PREFIX = 20  # the word being typed starts a term: "מש" finds "משה"
 STEM_PREFIX = 10  # ...once its prefix letters are removed: "למש" finds "משה"
+# Below every match of the word as typed, so the script the user typed in comes first.
+SOUNDS_LIKE = 6  # the word sounds like a word of the other script: "Michal" finds "מיכל"
+SOUNDS_LIKE_PREFIX = 2  # the word being typed sounds like the start of one: "Mich" finds "מיכל"
 
 # The page shows results in groups, in this order.
 GROUPS = {
@@ -92,6 +107,8 @@ class _Word:
     prefix: bool
 
     def tier(self, term: str) -> int:
+        if term.startswith(SOUND_MARK):
+            return SOUNDS_LIKE if term in self.word.sounds else SOUNDS_LIKE_PREFIX
         if term == self.word.text:
             return EXACT
         if term in self.word.stems:
@@ -104,6 +121,9 @@ class _Word:
         if not self.prefix:
             return []
         return [stem for stem in self.word.stems if len(stem) >= MIN_PREFIX_LENGTH]
+
+    def sound_prefix(self) -> str:
+        return self.word.sound_prefix if self.prefix else ""
 
 
 class _PatternAfter(Lookup[str]):
@@ -119,8 +139,9 @@ class _PatternAfter(Lookup[str]):
 
 
 class _AnyOf(Lookup[int]):
-    """PostgreSQL's `= ANY(%s)` with the ids as one array parameter: an IN list of a thousand
-    placeholders costs more to build and parse than the query takes to run."""
+    """The ids as one parameter: an IN list of a thousand placeholders costs more to build
+    and parse than the query takes to run. PostgreSQL's `= ANY(%s)` takes an array; SQLite
+    reads a JSON array with json_each."""
 
     lookup_name = "kesher_any"
     prepare_rhs = False
@@ -130,6 +151,12 @@ class _AnyOf(Lookup[int]):
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
 
+    def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        ids = json.dumps(self.rhs)
+        # `lhs` is a column Django quoted; the ids are one bound parameter.
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, ids]  # noqa: S608
+
 
 # Registered on these fields only.
 SearchTerm._meta.get_field("term").register_lookup(_PatternAfter)  # type: ignore[union-attr]
@@ -138,9 +165,7 @@ SearchDocument._meta.get_field("id").register_lookup(_AnyOf)  # type: ignore[uni
 
 
 def _one_of(field: str, ids: Iterable[int]) -> Q:
-    if connection.vendor == "postgresql":
-        return Q(**{f"{field}__kesher_any": list(ids)})
-    return Q(**{f"{field}__in": list(ids)})
+    return Q(**{f"{field}__kesher_any": list(ids)})
 
 
 def _starts_with(prefixes: list[str], *, longer: bool = False) -> Q:
@@ -182,66 +207,163 @@ def _add(
     return count
 
 
-def _candidates(
-    workspace: Workspace, word: _Word, include_archived: bool
-) -> tuple[dict[int, int], bool]:
-    """Documents matching `word` with its best score in each, and whether a cap was reached
-    (the set may then be incomplete). Each kind of match (the word, its stems, the words it
-    starts) gets up to CANDIDATES_PER_WORD documents of its own, so a word that is common as a
-    stem cannot crowd out the names being typed."""
-    terms = _terms(workspace, include_archived)
+def _as_typed(word: _Word) -> list[Q]:
+    """The lookups of the word as typed: itself, its stems, the words it starts. Each gets up
+    to CANDIDATES_PER_WORD documents of its own, so a word that is common as a stem cannot
+    crowd out the names being typed."""
     lookups = [Q(term=word.word.text)]
     if len(word.word.stems) > 1:
         lookups.append(Q(term__in=word.word.stems[1:]))
     # One query per prefix: SQLite answers an OR of ranges by collecting every match of each
     # range before the LIMIT applies.
     lookups += [_starts_with([prefix], longer=True) for prefix in word.prefixes()]
-    scores: dict[int, int] = {}
-    capped = False
-    for lookup in lookups:
-        rows = terms.filter(lookup).values_list("document_id", "term", "weight")
-        capped |= _add(scores, word, rows[:CANDIDATES_PER_WORD]) >= CANDIDATES_PER_WORD
-    return scores, capped
+    return lookups
 
 
-def _scores_within(word: _Word, include_archived: bool, document_ids: set[int]) -> dict[int, int]:
-    """Scores of `word` over a known, bounded set of the workspace's documents."""
-    lookup = Q(term__in=word.word.stems)
-    if word.prefixes():
-        lookup |= _starts_with(word.prefixes())
-    # The documents are the workspace's already; filtering on the workspace again would lead
-    # SQLite to scan the workspace's terms instead of walking the documents' ones.
-    rows = SearchTerm.objects.filter(lookup, _one_of("document", document_ids)).order_by()
-    if not include_archived:
-        rows = rows.filter(document__archived=False)
-    scores: dict[int, int] = {}
-    _add(scores, word, rows.values_list("document_id", "term", "weight"))
-    return scores
+def _by_sound(word: _Word) -> list[Q]:
+    """The lookups of the words that sound like it: whole, and starting as it does."""
+    lookups = [Q(term__in=word.word.sounds)] if word.word.sounds else []
+    if word.sound_prefix():
+        lookups.append(_starts_with([word.sound_prefix()], longer=True))
+    return lookups
 
 
-def _match(workspace: Workspace, words: list[_Word], include_archived: bool) -> dict[int, int]:
-    """Documents containing every word, with their total scores."""
-    found = []
-    for word in words:
-        scores, capped = _candidates(workspace, word, include_archived)
-        if not scores:
+@dataclass(slots=True)
+class _Found:
+    """A word's documents with its best score in each, and whether a cap was reached (the
+    set may then be incomplete)."""
+
+    scores: dict[int, int] = field(default_factory=dict)
+    capped: bool = False
+
+
+def _best(first: dict[int, int], second: dict[int, int]) -> dict[int, int]:
+    """Each document's better score of the two."""
+    best = dict(first)
+    for document_id, score in second.items():
+        if best.get(document_id, 0) < score:
+            best[document_id] = score
+    return best
+
+
+def _together(driver: dict[int, int], others: list[dict[int, int]]) -> dict[int, int]:
+    """The documents every word met, with the words' scores added up."""
+    ids = set(driver)
+    for scores in others:
+        ids &= scores.keys()
+    return {doc: driver[doc] + sum(scores[doc] for scores in others) for doc in ids}
+
+
+@dataclass(slots=True)
+class _FirstRound:
+    """How the words as typed were met, for the round of sounds to build on: the word whose
+    documents bound the answer (the driver), and each other word's scores, either scored over
+    the driver's documents (sounds included) or found on its own."""
+
+    driver: _Word
+    driver_found: _Found
+    others: list[tuple[_Word, dict[int, int], bool]]
+
+
+@dataclass(slots=True)
+class _Matcher:
+    workspace: Workspace
+    include_archived: bool
+    typed: dict[_Word, _Found] = field(default_factory=dict)
+
+    def _collect(self, word: _Word, lookups: list[Q], cap: int) -> _Found:
+        found = _Found()
+        terms = _terms(self.workspace, self.include_archived)
+        for lookup in lookups:
+            rows = terms.filter(lookup).values_list("document_id", "term", "weight")
+            found.capped |= _add(found.scores, word, rows[:cap]) >= cap
+        return found
+
+    def as_typed(self, word: _Word) -> _Found:
+        if word not in self.typed:
+            self.typed[word] = self._collect(word, _as_typed(word), CANDIDATES_PER_WORD)
+        return self.typed[word]
+
+    def by_sound(self, word: _Word) -> _Found:
+        return self._collect(word, _by_sound(word), SOUND_CANDIDATES_PER_WORD)
+
+    def within(self, word: _Word, document_ids: set[int]) -> dict[int, int]:
+        """Scores of `word`, sounds included, over a known, bounded set of the workspace's
+        documents."""
+        if not document_ids:
             return {}
-        found.append((word, scores, capped))
-    if len(found) > 1:
+        lookup = Q(term__in=[*word.word.stems, *word.word.sounds])
+        prefixes = word.prefixes()
+        if word.sound_prefix():
+            prefixes.append(word.sound_prefix())
+        if prefixes:
+            lookup |= _starts_with(prefixes)
+        # The documents are the workspace's already; filtering on the workspace again would
+        # lead SQLite to scan the workspace's terms instead of walking the documents' ones.
+        rows = SearchTerm.objects.filter(lookup, _one_of("document", document_ids)).order_by()
+        if not self.include_archived:
+            rows = rows.filter(document__archived=False)
+        scores: dict[int, int] = {}
+        _add(scores, word, rows.values_list("document_id", "term", "weight"))
+        return scores
+
+    def _combine(self, found: list[tuple[_Word, _Found]]) -> tuple[dict[int, int], _FirstRound]:
         # The smallest set, complete if any is, bounds the answer: the other words are scored
         # over it, so one word's cap cannot hide a document that has them all.
-        driver = min(found, key=lambda entry: (entry[2], len(entry[1])))
-        found = [driver] + [
-            (word, _scores_within(word, include_archived, set(driver[1])), False)
-            if capped
-            else (word, scores, capped)
-            for word, scores, capped in found
-            if word is not driver[0]
+        driver, driver_found = min(found, key=lambda entry: (entry[1].capped, len(entry[1].scores)))
+        ids = set(driver_found.scores)
+        others = [
+            (word, self.within(word, ids), True) if entry.capped else (word, entry.scores, False)
+            for word, entry in found
+            if word is not driver
         ]
-    ids = set(found[0][1])
-    for _word, scores, _capped in found[1:]:
-        ids &= scores.keys()
-    return {doc: sum(scores[doc] for _word, scores, _capped in found) for doc in ids}
+        totals = _together(driver_found.scores, [scores for _word, scores, _within in others])
+        return totals, _FirstRound(driver=driver, driver_found=driver_found, others=others)
+
+    def first_round(self, words: list[_Word]) -> tuple[dict[int, int], _FirstRound | None]:
+        """Documents containing every word as typed, with their total scores."""
+        found = []
+        for word in words:
+            entry = self.as_typed(word)
+            if not entry.scores:
+                return {}, None
+            found.append((word, entry))
+        return self._combine(found)
+
+    def with_sounds(self, words: list[_Word], first: _FirstRound | None) -> dict[int, int]:
+        """Documents containing every word as typed or by sound. After a first round that met
+        every word, only the driver's sound-alikes are new documents to score the other words
+        over; otherwise every word's sound-alikes are looked up."""
+        if first is None:
+            found = []
+            for word in words:
+                typed, sounds = self.as_typed(word), self.by_sound(word)
+                entry = _Found(_best(typed.scores, sounds.scores), typed.capped or sounds.capped)
+                if not entry.scores:
+                    return {}
+                found.append((word, entry))
+            return self._combine(found)[0]
+        sounds = self.by_sound(first.driver)
+        driver_scores = _best(first.driver_found.scores, sounds.scores)
+        new_ids = sounds.scores.keys() - first.driver_found.scores.keys()
+        others = [
+            _best(scores, self.within(word, set(new_ids if within else driver_scores)))
+            for word, scores, within in first.others
+        ]
+        return _together(driver_scores, others)
+
+
+def _sounds_may_rank(words: list[_Word], totals: dict[int, int], limit: int) -> bool:
+    """Whether a match by sound could make the best `limit`: not when every word has no sound,
+    nor when `limit` documents already score more than any document met by sound can (every
+    other word at its best, that one at SOUNDS_LIKE), which spares a common name the lookups
+    of its sound-alikes."""
+    if not any(word.word.sounds or word.sound_prefix() for word in words):
+        return False
+    if len(totals) < limit:
+        return True
+    best_with_a_sound = (len(words) - 1) * (EXACT + NAME_WEIGHT) + SOUNDS_LIKE + NAME_WEIGHT
+    return sorted(totals.values(), reverse=True)[limit - 1] <= best_with_a_sound
 
 
 def search(
@@ -265,7 +387,10 @@ def search(
         _Word(word=word, prefix=typing and index == len(typed) - 1)
         for index, word in enumerate(typed)
     ]
-    totals = _match(workspace, words, include_archived)
+    matcher = _Matcher(workspace=workspace, include_archived=include_archived)
+    totals, first = matcher.first_round(words)
+    if _sounds_may_rank(words, totals, limit):
+        totals = matcher.with_sounds(words, first)
     if not totals:
         return results
 

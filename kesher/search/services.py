@@ -7,13 +7,14 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from django.db import connection, models, transaction
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from kesher.engine.text import index_terms
+from kesher.engine.phonetic import SOUND_MARK
+from kesher.engine.text import index_terms, sound_terms
 from kesher.search.models import TERM_LENGTH, SearchDocument, SearchTerm
 
 if TYPE_CHECKING:
@@ -32,12 +33,26 @@ SNIPPET_LENGTH = 300
 REINDEX_CHUNK = 5000
 
 
-def weighted_terms(weighted_texts: Iterable[tuple[str, int]]) -> dict[str, int]:
+class IndexedText(NamedTuple):
+    text: str
+    weight: int
+    # Whether its words are also indexed by how they sound (kesher.engine.phonetic), so they
+    # are found from the other script: names and the short fields that describe someone
+    # (title, organisation, interests, needs, offers, tags). Not emails and phones, which are
+    # not spoken, nor notes, whose many short everyday words would, by sound, meet half the
+    # short names of the other script.
+    sounds: bool = False
+
+
+def weighted_terms(texts: Iterable[IndexedText]) -> dict[str, int]:
     terms: dict[str, int] = {}
-    for text, weight in weighted_texts:
+    for text, weight, sounds in texts:
         if not text:
             continue
-        for term in index_terms(text):
+        found = index_terms(text)
+        if sounds:
+            found |= sound_terms(text)
+        for term in found:
             term = term[:TERM_LENGTH]
             if terms.get(term, 0) < weight:
                 terms[term] = weight
@@ -53,7 +68,7 @@ class _Document:
     title: str
     snippet: str
     archived: bool
-    weighted_texts: list[tuple[str, int]]
+    texts: list[IndexedText]
 
 
 def _person_document(
@@ -81,15 +96,15 @@ def _person_document(
         title=name + (f" ({name_alt})" if name_alt else ""),
         snippet=subtitle or notes,
         archived=archived,
-        weighted_texts=[
-            (name, NAME_WEIGHT),
-            (name_alt, NAME_WEIGHT),
-            (" ".join(emails), NAME_WEIGHT),
-            (" ".join(digits), NAME_WEIGHT),
-            (organization, TEXT_WEIGHT),
-            (title, TEXT_WEIGHT),
-            (" ".join(interests), TEXT_WEIGHT),
-            (notes, TEXT_WEIGHT),
+        texts=[
+            IndexedText(name, NAME_WEIGHT, sounds=True),
+            IndexedText(name_alt, NAME_WEIGHT, sounds=True),
+            IndexedText(" ".join(emails), NAME_WEIGHT),
+            IndexedText(" ".join(digits), NAME_WEIGHT),
+            IndexedText(organization, TEXT_WEIGHT, sounds=True),
+            IndexedText(title, TEXT_WEIGHT, sounds=True),
+            IndexedText(" ".join(interests), TEXT_WEIGHT, sounds=True),
+            IndexedText(notes, TEXT_WEIGHT),
         ],
     )
 
@@ -102,7 +117,7 @@ def _organization_document(*, public_id: uuid.UUID | str, name: str, notes: str)
         title=name,
         snippet=notes,
         archived=False,
-        weighted_texts=[(name, NAME_WEIGHT), (notes, TEXT_WEIGHT)],
+        texts=[IndexedText(name, NAME_WEIGHT, sounds=True), IndexedText(notes, TEXT_WEIGHT)],
     )
 
 
@@ -123,7 +138,10 @@ def _need_offer_document(
         title=person_name,
         snippet=text,
         archived=person_archived,
-        weighted_texts=[(text, NAME_WEIGHT), (" ".join(tags), TEXT_WEIGHT)],
+        texts=[
+            IndexedText(text, NAME_WEIGHT, sounds=True),
+            IndexedText(" ".join(tags), TEXT_WEIGHT, sounds=True),
+        ],
     )
 
 
@@ -138,7 +156,7 @@ def _note_document(
         title=", ".join(name for _id, name, _archived in participants),
         snippet=summary,
         archived=all(archived for _id, _name, archived in participants),
-        weighted_texts=[(summary, TEXT_WEIGHT)],
+        texts=[IndexedText(summary, TEXT_WEIGHT)],
     )
 
 
@@ -157,7 +175,7 @@ def _store(*, workspace_id: int, document: _Document) -> SearchDocument:
     SearchTerm.objects.filter(document=stored).delete()
     SearchTerm.objects.bulk_create(
         SearchTerm(workspace_id=workspace_id, document=stored, term=term, weight=weight)
-        for term, weight in weighted_terms(document.weighted_texts).items()
+        for term, weight in weighted_terms(document.texts).items()
     )
     return stored
 
@@ -359,7 +377,7 @@ def _store_many(workspace_id: int, documents: list[_Document], stamp: object) ->
         [
             (workspace_id, document_id, term, weight)
             for document_id, doc in zip(ids, documents, strict=True)
-            for term, weight in weighted_terms(doc.weighted_texts).items()
+            for term, weight in weighted_terms(doc.texts).items()
         ],
     )
     return len(documents)
@@ -512,3 +530,21 @@ def search_reindex_workspace(*, workspace: Workspace) -> int:
         for documents in source(workspace):
             count += _store_many(workspace.pk, documents, stamp)
     return count
+
+
+def search_indexes_upgrade() -> list[Workspace]:
+    """Rebuild the index of every workspace indexed before sound keys existed (migration
+    search.0003 adds no rows: it cannot read people through today's models): those with
+    documents but not one sound key. `kesher migrate` runs this after the migrations; each
+    workspace is rebuilt in its own transaction. Returns the workspaces rebuilt."""
+    from kesher.workspaces.models import Workspace
+
+    sound_keys = SearchTerm.objects.filter(
+        workspace=models.OuterRef("pk"), term__gte=SOUND_MARK, term__lt=SOUND_MARK + "\U0010ffff"
+    )
+    documents = SearchDocument.objects.filter(workspace=models.OuterRef("pk"))
+    stale = Workspace.objects.filter(models.Exists(documents), ~models.Exists(sound_keys))
+    rebuilt = list(stale.order_by("id"))
+    for workspace in rebuilt:
+        search_reindex_workspace(workspace=workspace)
+    return rebuilt

@@ -9,6 +9,7 @@ from kesher.engine.text import (
     normalize,
     normalize_token,
     query_words,
+    sound_terms,
     tokenize,
 )
 
@@ -124,12 +125,38 @@ def test_index_terms_are_a_fresh_set_each_time() -> None:
     assert index_terms("כהן") == {"כהנ", "הנ"}  # כ is a prefix too: "like them"
 
 
-def test_query_words_are_normalised_deduplicated_and_carry_stems() -> None:
+def test_query_words_are_normalised_deduplicated_and_carry_stems_and_sounds() -> None:
     assert query_words("הכהן Jeep jeep  הכהן") == [
-        QueryWord(text="הכהנ", stems=("הכהנ", "כהנ")),
-        QueryWord(text="jeep", stems=("jeep",)),
+        QueryWord(
+            text="הכהנ",
+            stems=("הכהנ", "כהנ"),
+            sounds=("≡lkkkn", "≡lkkn"),
+            sound_prefix="≡lkkkn",  # three symbols: enough to look up as a beginning
+        ),
+        QueryWord(text="jeep", stems=("jeep",), sounds=("≡hgp", "≡lgp")),
     ]
     assert query_words("   ") == []
+
+
+def test_query_words_without_a_sound_have_none() -> None:
+    assert query_words("972 את a") == [
+        QueryWord(text="972", stems=("972",)),
+        QueryWord(text="את", stems=("את",)),
+        QueryWord(text="a", stems=("a",)),
+    ]
+
+
+def test_sound_terms_are_those_of_the_tokens_and_their_longer_stems() -> None:
+    # "הגיפ" is heard with its article and without; "של" is a stop word; the digits and the
+    # two-letter stem "הנ" of "כהנ" have no sound.
+    assert sound_terms("הג'יפ של כהן 2024") == {"≡hkgp", "≡hgp", "≡hkkn"}
+    assert sound_terms("Michal Cohen") == {"≡lmkl", "≡lkkn"}
+    assert sound_terms("") == set()
+
+
+def test_sound_terms_of_long_text_match_short_text() -> None:
+    long_text = "הג'יפ של דני " * 20
+    assert sound_terms(long_text) == sound_terms("הג'יפ של דני") == {"≡hkgp", "≡hgp", "≡hdni"}
 
 
 def test_is_hebrew() -> None:

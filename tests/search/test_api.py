@@ -58,10 +58,38 @@ def test_results_best_first_with_ids_to_open(
                 "person_id": str(dani.public_id),
                 "organization_id": None,
             },
+            {
+                # The Hebrew spelling sounds like it, and ranks below the words as typed.
+                "kind": "offer",
+                "title": "דני כהן",
+                "snippet": "מוכר את הג'יפ",
+                "score": 9,
+                "archived": False,
+                "person_id": str(dani.public_id),
+                "organization_id": None,
+            },
         ],
     }
     hebrew = client.get(URL, {"q": "ג׳יפ"}, headers=headers).json()
-    assert [(r["kind"], r["snippet"]) for r in hebrew["results"]] == [("offer", "מוכר את הג'יפ")]
+    assert [(r["kind"], r["snippet"], r["score"]) for r in hebrew["results"]] == [
+        ("offer", "מוכר את הג'יפ", 43),
+        ("organization", "Importer", 9),
+    ]
+
+
+def test_names_are_found_from_the_other_script(
+    client: Client, headers: dict[str, str], make_person: Any
+) -> None:
+    michal = make_person("מיכל לוי")
+    levi = make_person("Levi Cohen")
+    found = client.get(URL, {"q": "Michal Levi"}, headers=headers).json()
+    assert [(r["title"], r["person_id"], r["score"]) for r in found["results"]] == [
+        ("מיכל לוי", str(michal.public_id), 18)
+    ]
+    found = client.get(URL, {"q": "כהן"}, headers=headers).json()
+    assert [(r["title"], r["person_id"], r["score"]) for r in found["results"]] == [
+        ("Levi Cohen", str(levi.public_id), 9)
+    ]
 
 
 def test_limit_and_archived(client: Client, headers: dict[str, str], make_person: Any) -> None:
@@ -126,3 +154,7 @@ def test_another_workspaces_token_never_sees_this_workspace(
     ]
     mine = client.get(URL, {"q": "לוי"}, headers=headers).json()
     assert mine["results"] == []
+    # Nor by sound, whole or being typed.
+    for query in ("levi", "lev", "dani levi"):
+        found = client.get(URL, {"q": query, "archived": "true"}, headers=headers).json()
+        assert found["results"] == [], query

@@ -7,7 +7,15 @@ from django.utils import translation
 
 from kesher.people.services import person_archive, person_restore
 from kesher.search import selectors
-from kesher.search.selectors import EXACT, PREFIX, STEM, STEM_PREFIX, search
+from kesher.search.selectors import (
+    EXACT,
+    PREFIX,
+    SOUNDS_LIKE,
+    SOUNDS_LIKE_PREFIX,
+    STEM,
+    STEM_PREFIX,
+    search,
+)
 from kesher.workspaces.models import Workspace
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +69,10 @@ def test_last_word_matches_as_a_prefix_while_typing(workspace: Workspace, make_p
     make_person("Moshe Levi")
     assert titles(workspace, "מש") == ["משה לוי"]
     assert titles(workspace, "mos") == ["Moshe Levi"]
+    # A whole word is a beginning too: the other script's spelling sounds like it, and comes
+    # after the script typed in.
+    assert titles(workspace, "משה") == ["משה לוי", "Moshe Levi"]
+    assert titles(workspace, "moshe") == ["Moshe Levi", "משה לוי"]
     assert titles(workspace, "לוי מ") == []  # one letter: exact only
     # A space after the word ends it: only whole words then.
     assert titles(workspace, "מש ") == []
@@ -223,3 +235,219 @@ def test_a_very_long_query_is_cut_and_answered(workspace: Workspace, make_person
     assert [hit.title for hit in results.hits] == ["דני כהן"]
     assert search(workspace=workspace, query="א" * 1000).hits == []
     assert search(workspace=workspace, query=" ".join(f"w{i}" for i in range(300))).hits == []
+
+
+def scored(workspace: Workspace, query: str, **kwargs: Any) -> list[tuple[str, str, int]]:
+    hits = search(workspace=workspace, query=query, **kwargs).hits
+    return [(hit.kind, hit.title, hit.score) for hit in hits]
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("Mikhal ", ["מיכל ביטון"]),
+        ("Levi ", ["יעל לוי"]),
+        ("Yossi ", ["יוסי כהן"]),
+        ("Tzipi ", ["ציפי שלום"]),
+        ("Shlomo ", ["שלמה דהן"]),
+        ("David ", ["דוד פרץ"]),
+        ("Dror ", ["Dror Gil", "דרור"]),
+        ("עידו ", ["Ido Katz"]),
+        ("כץ ", ["Ido Katz"]),
+        ("גיל ", ["Dror Gil"]),
+    ],
+)
+def test_a_name_is_found_from_the_other_script(
+    workspace: Workspace, make_person: Any, query: str, found: list[str]
+) -> None:
+    for name in ("מיכל ביטון", "יעל לוי", "יוסי כהן", "ציפי שלום", "שלמה דהן", "דוד פרץ", "דרור"):
+        make_person(name)
+    make_person("Ido Katz")
+    make_person("Dror Gil")
+    make_person("Avi Eli")
+    assert titles(workspace, query) == found
+
+
+def test_cohen_and_kohen_find_the_hebrew_and_the_latin_spellings(
+    workspace: Workspace, make_person: Any
+) -> None:
+    make_person("דני כהן")
+    make_person("Ruth Cohen")
+    make_person("Ron Kohen")
+    # The spelling typed first, then the other spellings by title.
+    assert scored(workspace, "Cohen ") == [
+        ("person", "Ruth Cohen", EXACT + 3),
+        ("person", "Ron Kohen", SOUNDS_LIKE + 3),
+        ("person", "דני כהן", SOUNDS_LIKE + 3),
+    ]
+    assert scored(workspace, "כהן ") == [
+        ("person", "דני כהן", EXACT + 3),
+        ("person", "Ron Kohen", SOUNDS_LIKE + 3),
+        ("person", "Ruth Cohen", SOUNDS_LIKE + 3),
+    ]
+
+
+def test_jeep_finds_the_hebrew_need_with_its_article_and_prefixes(
+    workspace: Workspace, make_person: Any, make_need: Any, make_offer: Any
+) -> None:
+    make_need(make_person("יעל"), "מחפשת את הג'יפ של דני")
+    make_offer(make_person("Ron"), "Selling my Jeep")
+    make_need(make_person("גיל"), "צריך ג'יפים")  # a plural is another word
+    assert scored(workspace, "jeep ") == [
+        ("offer", "Ron", EXACT + 3),
+        ("need", "יעל", SOUNDS_LIKE + 3),
+    ]
+    # While "jeep" is typed it is also a beginning, but "gp" is too short to start others.
+    assert scored(workspace, "jeep") == scored(workspace, "jeep ")
+    # "Jeepim" is the plural as Hebrew says it.
+    assert scored(workspace, "jeepim") == [("need", "גיל", SOUNDS_LIKE + 3)]
+    assert scored(workspace, "לג'יפ ") == [
+        ("need", "יעל", STEM + 3),
+        ("offer", "Ron", SOUNDS_LIKE + 3),
+    ]
+
+
+def test_the_script_typed_in_ranks_before_sound_alikes_even_as_a_prefix(
+    workspace: Workspace, make_person: Any
+) -> None:
+    make_person("Shlomit Stern")
+    make_person("שלמה רון")
+    make_person("Shlom Gordon")
+    assert scored(workspace, "shlom") == [
+        ("person", "Shlom Gordon", EXACT + 3),
+        ("person", "Shlomit Stern", PREFIX + 3),
+        ("person", "שלמה רון", SOUNDS_LIKE_PREFIX + 3),
+    ]
+    # "שלמ" is also a whole word that sounds like "Shlom".
+    assert scored(workspace, "שלמ") == [
+        ("person", "שלמה רון", PREFIX + 3),
+        ("person", "Shlom Gordon", SOUNDS_LIKE + 3),
+        ("person", "Shlomit Stern", SOUNDS_LIKE_PREFIX + 3),
+    ]
+    # Two symbols ("sl") would start too many words: only the whole word is heard.
+    assert scored(workspace, "shl") == [
+        ("person", "Shlom Gordon", PREFIX + 3),
+        ("person", "Shlomit Stern", PREFIX + 3),
+    ]
+
+
+def test_sound_alikes_rank_below_every_match_of_the_word_as_typed(
+    workspace: Workspace, make_person: Any
+) -> None:
+    make_person("לוי כהן")
+    make_person("Ruth", notes="Met Levi at the fair")
+    make_person("Levinson Dror")
+    hits = scored(workspace, "levi")
+    assert hits == [
+        ("person", "Ruth", EXACT + 1),
+        ("person", "Levinson Dror", PREFIX + 3),
+        ("person", "לוי כהן", SOUNDS_LIKE + 3),
+    ]
+    assert STEM_PREFIX + 1 > SOUNDS_LIKE + 3
+    assert SOUNDS_LIKE + 1 > SOUNDS_LIKE_PREFIX + 3
+
+
+def test_names_that_only_look_alike_do_not_meet(workspace: Workspace, make_person: Any) -> None:
+    make_person("אלי כהן")
+    make_person("עדי לוי")
+    assert titles(workspace, "Avi ") == []
+    assert titles(workspace, "Ido ") == []
+    assert titles(workspace, "Eli ") == ["אלי כהן"]
+
+
+def test_two_words_from_either_script(workspace: Workspace, make_person: Any) -> None:
+    make_person("דני כהן")
+    make_person("Dani Levi")
+    make_person("דני לוי")
+    assert titles(workspace, "dani cohen") == ["דני כהן"]
+    # Each matches one word as typed and the other by sound: a tie, ordered by title.
+    assert titles(workspace, "dani לוי") == ["Dani Levi", "דני לוי"]
+    assert titles(workspace, "דני cohen") == ["דני כהן"]
+    assert titles(workspace, "דני coh") == []  # "kk" starts too many words
+
+
+def test_notes_emails_and_phones_are_not_heard(
+    workspace: Workspace, make_person: Any, make_note: Any
+) -> None:
+    person = make_person("Ruth", notes="Friend of Michal", emails=["michal@example.com"])
+    make_note([person], "Lunch with Michal")
+    assert titles(workspace, "מיכל") == []
+    assert titles(workspace, "michal") == ["Ruth", "Ruth"]
+
+
+def test_titles_organisations_interests_and_tags_are_heard(
+    workspace: Workspace, make_person: Any, make_organization: Any, make_offer: Any
+) -> None:
+    organization = make_organization("גוגל")
+    make_person("Ruth", organization=organization, interests=["יוגה"], title="סטודנט")
+    make_offer(make_person("Dan"), "שיעורי פילאטיס")
+    assert scored(workspace, "google") == [
+        ("organization", "גוגל", SOUNDS_LIKE + 3),
+        ("person", "Ruth", SOUNDS_LIKE + 1),
+    ]
+    assert titles(workspace, "yoga student") == ["Ruth"]
+    assert titles(workspace, "pilates") == ["Dan"]
+
+
+def test_sound_alikes_of_archived_people_only_when_asked_for(
+    workspace: Workspace, make_person: Any
+) -> None:
+    person_archive(person=make_person("מיכל כהן"))
+    assert titles(workspace, "michal") == []
+    assert titles(workspace, "michal", include_archived=True) == ["מיכל כהן"]
+
+
+def test_another_workspaces_sound_alikes_are_never_found(
+    workspace: Workspace, other_workspace: Workspace, make_person: Any, make_need: Any
+) -> None:
+    make_need(make_person("מיכל כהן", in_workspace=other_workspace), "מחפשת ג'יפ")
+    for query in ("michal", "cohen", "jeep", "michal cohen", "mikhal kohen"):
+        assert titles(workspace, query, include_archived=True) == [], query
+    assert titles(other_workspace, "jeep") == ["מיכל כהן"]
+    assert titles(other_workspace, "michal") == ["מיכל כהן"]
+
+
+def test_a_capped_common_name_still_finds_the_rarer_sound_alike(
+    workspace: Workspace, make_person: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors, "CANDIDATES_PER_WORD", 3)
+    for first in ("Avi", "Beni", "Gil", "Dani", "Hadas"):
+        make_person(f"{first} Cohen")
+    make_person("צביקה כהן")
+    assert titles(workspace, "cohen tzvika") == ["צביקה כהן"]
+    assert titles(workspace, "tzvika cohen") == ["צביקה כהן"]
+    # Fewer than a page of the word as typed (the cap): the sound-alikes follow, and among
+    # them the Latin spellings the cap left out.
+    found = titles(workspace, "cohen ")
+    assert set(found) == {f"{first} Cohen" for first in ("Avi", "Beni", "Gil", "Dani", "Hadas")} | {
+        "צביקה כהן"
+    }
+    assert found[-1] == "צביקה כהן"
+
+
+def test_sound_alikes_are_not_looked_up_when_a_page_of_better_matches_is_found(
+    workspace: Workspace, make_person: Any, django_assert_num_queries: Any
+) -> None:
+    for first in ("Avi", "Beni", "Gil"):
+        make_person(f"{first} Cohen")
+    make_person("דני כהן")
+    # Three exact matches fill a page of three: nothing by sound can rank among them.
+    with django_assert_num_queries(2):  # the word's documents, then the page's
+        hits = search(workspace=workspace, query="cohen ", limit=3).hits
+    assert [hit.title for hit in hits] == ["Avi Cohen", "Beni Cohen", "Gil Cohen"]
+    # A page of four leaves room: the sound-alikes are looked up (one query more).
+    with django_assert_num_queries(3):
+        hits = search(workspace=workspace, query="cohen ", limit=4).hits
+    assert [hit.title for hit in hits] == ["Avi Cohen", "Beni Cohen", "Gil Cohen", "דני כהן"]
+
+
+def test_one_word_as_typed_and_another_by_sound(workspace: Workspace, make_person: Any) -> None:
+    make_person("Dani Cohen")
+    make_person("משה כהן")
+    make_person("דני לוי")
+    make_person("דני כהן")
+    # Each is met by one word as typed and the other by sound: a tie, ordered by title.
+    assert scored(workspace, "dani כהן ") == [
+        ("person", "Dani Cohen", EXACT + 3 + SOUNDS_LIKE + 3),
+        ("person", "דני כהן", SOUNDS_LIKE + 3 + EXACT + 3),
+    ]

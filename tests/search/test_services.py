@@ -4,10 +4,17 @@ from typing import Any
 
 import pytest
 
+from kesher.engine.phonetic import SOUND_MARK
 from kesher.people.services import person_archive
 from kesher.search.models import SearchDocument, SearchTerm
 from kesher.search.selectors import search
-from kesher.search.services import search_reindex_workspace
+from kesher.search.services import (
+    NAME_WEIGHT,
+    TEXT_WEIGHT,
+    IndexedText,
+    search_reindex_workspace,
+    weighted_terms,
+)
 from kesher.workspaces.models import Workspace
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +82,61 @@ def test_rebuilding_replaces_a_stale_index_and_leaves_other_workspaces_alone(
     search_reindex_workspace(workspace=workspace)
     assert snapshot(workspace) == kept
     assert snapshot(other_workspace) == theirs
+
+
+def sound_terms_of(workspace: Workspace, kind: str) -> dict[str, int]:
+    return dict(
+        SearchTerm.objects.filter(
+            workspace=workspace, document__kind=kind, term__startswith=SOUND_MARK
+        ).values_list("term", "weight")
+    )
+
+
+def test_names_and_what_describes_a_person_are_heard_but_not_notes_emails_or_phones(
+    workspace: Workspace, network: None
+) -> None:
+    assert sound_terms_of(workspace, "person") == {
+        # דני כהן (Dani Cohen)
+        "≡hdni": NAME_WEIGHT,
+        "≡hkkn": NAME_WEIGHT,
+        "≡ldni": NAME_WEIGHT,
+        "≡lkkn": NAME_WEIGHT,
+        # Orion Systems, CTO, jeeps: כדורסל's stems ("דורסל") too.
+        "≡larn": TEXT_WEIGHT,
+        "≡lsstms": TEXT_WEIGHT,
+        "≡lkto": TEXT_WEIGHT,
+        "≡lgps": TEXT_WEIGHT,
+        "≡hkdrsl": TEXT_WEIGHT,
+        "≡hdrsl": TEXT_WEIGHT,
+        # יעל לוי, and the owner
+        "≡hyl": NAME_WEIGHT,
+        "≡hlbi": NAME_WEIGHT,
+        "≡lasr": NAME_WEIGHT,
+        # Archived Person
+        "≡larkbd": NAME_WEIGHT,
+        "≡lprsn": NAME_WEIGHT,
+    }
+    assert sound_terms_of(workspace, "note") == {}
+    assert sound_terms_of(workspace, "need") == {
+        "≡hmkps": NAME_WEIGHT,
+        "≡hkps": NAME_WEIGHT,
+        "≡hgp": NAME_WEIGHT,
+        "≡hrnglr": NAME_WEIGHT,
+    }
+
+
+def test_weighted_terms_keep_the_best_weight_of_a_term_or_sound() -> None:
+    assert weighted_terms(
+        [
+            IndexedText("Cohen", TEXT_WEIGHT, sounds=True),
+            IndexedText("Kohen", NAME_WEIGHT, sounds=True),
+            IndexedText("cohen@example.com", NAME_WEIGHT),
+            IndexedText("", NAME_WEIGHT, sounds=True),
+        ]
+    ) == {
+        "cohen": NAME_WEIGHT,
+        "kohen": NAME_WEIGHT,
+        "example": NAME_WEIGHT,
+        "com": NAME_WEIGHT,
+        "≡lkkn": NAME_WEIGHT,
+    }

@@ -131,3 +131,25 @@ def test_full_page_ids_are_unique_beside_the_header_search(
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert "search-results" in ids and "search-page-results" in ids
     assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+
+
+def test_typing_a_latin_name_finds_its_hebrew_spelling(
+    client_logged_in: Client, make_person: Any
+) -> None:
+    michal = make_person("מיכל כהן")
+    url = reverse("people:detail", args=[michal.public_id])
+    for query in ("Michal", "Mikhal Kohen", "Michal Cohen"):
+        response = client_logged_in.get(URL, {"q": query}, headers={"HX-Request": "true"})
+        assert f'href="{url}"' in response.content.decode(), query
+    page = client_logged_in.get(URL, {"q": "Michal Cohen"}, headers=ENGLISH).content.decode()
+    assert f'href="{url}"' in page
+
+
+def test_another_workspaces_sound_alikes_never_show(
+    client_logged_in: Client, other_workspace: Workspace, make_person: Any
+) -> None:
+    make_person("מיכל כהן", in_workspace=other_workspace)
+    for headers in (ENGLISH, {"HX-Request": "true"}):
+        for query in ("Michal", "Mikhal Kohen", "Cohen"):
+            html = client_logged_in.get(URL, {"q": query, "archived": "1"}, headers=headers)
+            assert "מיכל כהן" not in html.content.decode()
