@@ -388,12 +388,15 @@ def board_columns(
     (the board shows open and won ones) and the `per_column` most recently changed of them.
     Three queries whatever the size: stages, totals (kept by the services, see StageTotal),
     and the cards."""
-    stages = list(stage_list(pipeline=pipeline))
+    # The stages prefetched with the pipeline (pipeline_list, pipeline_get), else read here.
+    stages = list(pipeline.stages.all())
     counts: dict[int, int] = defaultdict(int)
     sums: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for total in StageTotal.objects.filter(
-        workspace=workspace, pipeline=pipeline, status__in=list(statuses)
-    ).only("stage_id", "currency", "deal_count", "amount"):
+    for total in (
+        StageTotal.objects.filter(workspace=workspace, pipeline=pipeline, status__in=list(statuses))
+        .order_by()
+        .only("stage_id", "currency", "deal_count", "amount")
+    ):
         counts[total.stage_id] += total.deal_count
         stage_sums = sums[total.stage_id]
         stage_sums[total.currency] = total.amount + stage_sums.get(total.currency, Decimal(0))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import lru_cache
 from html import escape
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kesher.core.templatetags.core_tags import ROW_SLOT, money, row_url_pattern
@@ -107,47 +109,41 @@ NEXT_STEP_FLAG_LENGTH = 60
 UNMOVABLE = (DealStatus.LOST, DealStatus.WALKED_AWAY)
 
 
-class _NextStepFlags:
-    """Writes open deals' next-step flags: "No next step", "Overdue since 3 Aug · call Dana", or
-    the step's day and text. Labels are translated and days formatted once per page, not once
-    per deal."""
+@lru_cache(maxsize=4096)
+def _flag_opening(day: dt.date | None, today: dt.date, language: str) -> str:
+    """A next-step flag's markup up to the step's text, for a step on `day` (None: no step):
+    translated and formatted once per day, today and language (the active one, which is
+    also part of the key), not once per deal."""
+    if day is None:
+        return f'<p class="due-missing" data-flag="missing">{escape(_("No next step"))}</p>'
+    shown = date_format(day, "j M")
+    if day < today:
+        overdue = escape(_("Overdue since %(date)s") % {"date": shown})
+        return f'<p class="due-overdue" data-flag="overdue">{overdue} · <span dir="auto">'
+    return (
+        f'<p class="meta"><time datetime="{day.isoformat()}">{escape(shown)}</time> · '
+        '<span dir="auto">'
+    )
 
-    def __init__(self, today: dt.date) -> None:
-        self.today = today
-        self.missing = f'<p class="due-missing" data-flag="missing">{escape(_("No next step"))}</p>'
-        # Day → the flag's markup up to the step's text.
-        self.openings: dict[dt.date, str] = {}
 
-    def _opening(self, day: dt.date) -> str:
-        shown = date_format(day, "j M")
-        if day < self.today:
-            overdue = escape(_("Overdue since %(date)s") % {"date": shown})
-            return f'<p class="due-overdue" data-flag="overdue">{overdue} · <span dir="auto">'
-        return (
-            f'<p class="meta"><time datetime="{day.isoformat()}">{escape(shown)}</time> · '
-            '<span dir="auto">'
-        )
-
-    def __call__(self, deal: Deal | BoardCard) -> str:
-        """The deal's flag; nothing for a closed deal."""
-        if deal.status != DealStatus.OPEN:
-            return ""
-        day = deal.next_action_on
-        if not deal.next_action or day is None:
-            return self.missing
-        opening = self.openings.get(day)
-        if opening is None:
-            opening = self.openings[day] = self._opening(day)
-        action = deal.next_action
-        if len(action) > NEXT_STEP_FLAG_LENGTH:
-            action = action[: NEXT_STEP_FLAG_LENGTH - 1].rstrip() + "…"
-        return f"{opening}{escape(action)}</span></p>"
+def _flag(deal: Deal | BoardCard, today: dt.date) -> str:
+    """An open deal's next step: "No next step", "Overdue since 3 Aug · call Dana", or its day
+    and text; nothing for a closed deal."""
+    if deal.status != DealStatus.OPEN:
+        return ""
+    language = get_language()
+    if not deal.next_action or deal.next_action_on is None:
+        return _flag_opening(None, today, language)
+    action = deal.next_action
+    if len(action) > NEXT_STEP_FLAG_LENGTH:
+        action = action[: NEXT_STEP_FLAG_LENGTH - 1].rstrip() + "…"
+    return f"{_flag_opening(deal.next_action_on, today, language)}{escape(action)}</span></p>"
 
 
 @register.simple_tag
 def next_step_flag(deal: Deal | BoardCard, today: dt.date) -> SafeString:
-    """An open deal's next step (see _NextStepFlags); nothing for a closed deal."""
-    return SafeString(_NextStepFlags(today)(deal))
+    """An open deal's next step (see _flag); nothing for a closed deal."""
+    return SafeString(_flag(deal, today))
 
 
 @register.simple_tag(takes_context=True)
@@ -158,7 +154,7 @@ def deal_cards(context: template.Context, cards: Iterable[BoardCard], stage: Sta
     card was refused. Each value is escaped here (by the standard library's escape, as
     Django's own does, without its lazy-text checks); the rest is fixed markup."""
     writer = bool(context.get("can_write"))
-    flag = _NextStepFlags(context.get("today") or timezone.localdate())
+    today = context.get("today") or timezone.localdate()
     move_error = context.get("move_error", "")
     deal_url = row_url_pattern("deals:detail")
     stage_id = stage.public_id
@@ -184,7 +180,7 @@ def deal_cards(context: template.Context, cards: Iterable[BoardCard], stage: Sta
             f'<a class="deal-card-title" href="{href}" dir="auto">{escape(card.title)}</a>'
             f'<p class="meta" dir="auto">{customer}</p>'
             f'<p><span class="money">{escape(money(card.amount, card.currency))}</span></p>'
-            f"{flag(card)}"
+            f"{_flag(card, today)}"
         )
         if move_error:
             html.append(
