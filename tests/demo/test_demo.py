@@ -1,6 +1,7 @@
 import datetime as dt
 import json
 import re
+from collections import Counter
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from kesher.accounts.models import ApiToken, User
 from kesher.core.selectors import today
 from kesher.demo.services import COACH_EMAIL, DATA_PATH, DEMO_EMAIL, DEMO_PASSWORD, demo_load
 from kesher.introductions.models import Introduction, IntroductionReturn, Suggestion
+from kesher.introductions.reasons import strength
 from kesher.introductions.selectors import give_ledger, person_introductions
 from kesher.network.models import Interaction, Need, NeedOfferStatus, Offer, Tie
 from kesher.people.models import Event, Group, Organization, Person, PersonPhone, Tag
@@ -297,3 +299,17 @@ def test_the_demo_is_written_in_the_workspace_language(demo):
         "הכרתי בין קרן אלמוג לבין סיגל נגר (אחרי ששאלתי את שניהם).",
         "הכרתי בין Sarah Cohen לבין רון ליבנה (אחרי ששאלתי את שניהם).",
     }
+
+
+def test_suggestion_strengths_tell_the_clear_matches_from_the_rest(demo):
+    workspace = demo.workspace
+    avi = Person.objects.get(workspace=workspace, name="אבי רוזן")
+    jeep = Introduction.objects.get(workspace=workspace, person_a=avi).suggestion
+    assert (round(jeep.score, 2), strength(jeep.score).level) == (1.42, 3)
+    # Today's best ten: the clear need ↔ offer pairs strong, the looser ones good.
+    levels = [strength(s.score).level for s in today(workspace=workspace).suggestions]
+    assert levels == [3, 3, 3, 3, 3, 3, 3, 2, 2, 2]
+    scores = Suggestion.objects.filter(workspace=workspace).values_list("score", flat=True)
+    counts = Counter(strength(score).level for score in scores)
+    # The rest are each need's weaker candidates and people with only common ground.
+    assert counts == {3: 8, 2: 5, 1: 46}

@@ -139,6 +139,25 @@ def test_intent_ranks_the_distractor_below_the_answer() -> None:
     assert intent_fit(frozenset(), frozenset({"tour"})) == 1.0
 
 
+def test_whoever_supplies_you_is_not_a_wholesaler() -> None:
+    # "The current vendor" / "הספק הנוכחי" is whoever sells to you now; read as a wholesaler it
+    # ranked a fashion label seeking distributors above the printers a printer need was about.
+    matcher = Matcher().fit(
+        offers=offers(
+            "Office laser printers on lease, with on-site service",
+            "קולקציית אופנה ישראלית שמחפשת מפיצים בחו״ל",
+            "Israeli fashion label looking for distributors abroad",
+        )
+    )
+    assert concepts("the current vendor") == concepts("הספק הנוכחי") == set()
+    assert ranked(matcher, "A printer service contract: the current vendor takes a week") == ["o1"]
+    assert ranked(matcher, "חוזה שירות למדפסות: הספק הנוכחי לוקח שבוע להגיע") == ["o1"]
+    # A wholesale supplier asked for by name still is one.
+    assert concepts("wholesale supplier") == concepts("ספק סיטונאי") == {"wholesale"}
+    assert ranked(matcher, "Looking for a wholesale supplier of office paper") == ["o2", "o3", "o1"]
+    assert ranked(matcher, "מחפש ספק סיטונאי לנייר משרדי") == ["o2", "o3", "o1"]
+
+
 def test_a_purpose_phrase_says_what_a_thing_is_for_not_how_it_is_had() -> None:
     analyzer = Analyzer(Vocabulary.load_default())
     used_jeep = analyzer.analyze("מחפש ג'יפ יד שנייה לטיולי שטח")

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from django.utils import translation
 
+from kesher.engine.matching import Matcher, MatchItem
 from kesher.introductions.reasons import (
     PhrasedReason,
     phrase_reasons,
@@ -153,6 +154,48 @@ def test_a_few_word_pairs_then_everything_the_two_share_one_chip_per_kind():
 
 def test_strength_turns_a_score_into_bars_and_a_word():
     assert (strength(1.7).level, strength(1.7).label) == (3, "Strong match")
-    assert (strength(0.8).level, strength(0.35).level, strength(0.29).level) == (3, 2, 1)
-    assert strength(0.35).label == "Good match"
-    assert strength(0.1).label == "Possible match"
+    assert [strength(score).level for score in (1.0, 0.999, 0.5, 0.499, 0.35, 0.1)] == [
+        3,
+        2,
+        2,
+        1,
+        1,
+        1,
+    ]
+    assert strength(0.8).label == "Good match"
+    assert strength(0.35).label == "Possible match"
+
+
+def test_strength_of_pairs_the_matcher_scores():
+    matcher = Matcher().fit(
+        offers=[
+            MatchItem(
+                "wrangler",
+                "Selling his Jeep Wrangler Rubicon (2019), 4x4, 85,000 km, well kept",
+                tags=("jeep", "4x4"),
+            ),
+            MatchItem("tours", "טיולי ג'יפים מודרכים וימי גיבוש לחברות", tags=("טיולי שטח",)),
+            MatchItem("movers", "הובלת משרדים בסופי שבוע, כולל פירוק והרכבה של ריהוט"),
+            MatchItem("accountant", "רואת חשבון לעסקים קטנים: הנהלת חשבונות ומע״מ"),
+            MatchItem("chairs", "Office chairs for businesses"),
+        ]
+    )
+
+    def labels(text: str, tags: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+        suggestions = matcher.rank(MatchItem("need", text, tags=tags), k=3, explain=False)
+        return [(str(s.offer_id), strength(s.score).label) for s in suggestions]
+
+    jeep = labels("רוצה לקנות ג'יפ רנגלר רוביקון יד שנייה", ("ג'יפים", "רכב שטח"))
+    assert jeep == [
+        ("wrangler", "Strong match"),
+        ("tours", "Possible match"),
+        ("movers", "Possible match"),
+    ]
+    assert labels("Looking for an accountant who knows VAT") == [("accountant", "Strong match")]
+    assert labels("Moving our office at the end of the month") == [("movers", "Good match")]
+    # Jeep tours share the jeep with an off-road vehicle sought, not the need.
+    assert labels("מחפש רכב שטח") == [
+        ("wrangler", "Strong match"),
+        ("tours", "Possible match"),
+        ("movers", "Possible match"),
+    ]
