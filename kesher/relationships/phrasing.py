@@ -4,7 +4,7 @@ or rewording never needs a recompute."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.utils.functional import Promise
@@ -113,3 +113,70 @@ def component_rows(data: Mapping[str, Any]) -> list[dict[str, Any]]:
         }
         for item in data.get("components", [])
     ]
+
+
+# A warm path in words. A path's reliability is the product of its ties' strengths / 100, so it
+# falls fast with every tie: one tie of 50 is 50%, two ties of 50 are 25%, three are 12.5%.
+# STRONG: at least 25%: a direct tie of 25 or more, or two ties of 50 or more (close ties
+# all the way). FAIR: at least 5%: e.g. two ties of about 23 each, or three ties of 37. WEAK:
+# anything less, which in practice means a long path or one through a tie nobody keeps up.
+PATH_STRONG = 0.25
+PATH_FAIR = 0.05
+
+PATH_STRENGTH_LABELS: Mapping[str, Promise] = {
+    "strong": gettext_lazy("Strong path"),
+    "fair": gettext_lazy("Fair path"),
+    "weak": gettext_lazy("Weak path"),
+}
+
+# One tie in words. Strengths (0..100, see engine.strength) of 50 and more are ties in close
+# touch; 25 and more, ties in touch; below that, contact is rare or long ago.
+TIE_CLOSE = 50.0
+TIE_IN_TOUCH = 25.0
+
+# What each built-in kind of tie means between two people; a workspace's own kinds show their
+# name.
+KIND_PHRASES: Mapping[str, Promise] = {
+    "friend": gettext_lazy("friends"),
+    "colleague": gettext_lazy("worked together"),
+    "family": gettext_lazy("family"),
+    "customer": gettext_lazy("do business together"),
+    "supplier": gettext_lazy("do business together"),
+    "basketball": gettext_lazy("play basketball together"),
+    "team": gettext_lazy("on the same team"),
+}
+
+
+def path_strength(reliability: float) -> str:
+    """ "strong", "fair" or "weak" (see PATH_STRONG and PATH_FAIR)."""
+    if reliability >= PATH_STRONG:
+        return "strong"
+    if reliability >= PATH_FAIR:
+        return "fair"
+    return "weak"
+
+
+def tie_words(kinds: Sequence[tuple[str, str]], strength: float | None) -> str:
+    """The tie between two people in words, from its kinds (code, label) and its strength,
+    e.g. "close friends", "worked together, in touch"."""
+    close = strength is not None and strength >= TIE_CLOSE
+    phrases: list[str] = []
+    for code, label in kinds:
+        if code == "friend" and close:
+            phrase = _("close friends")
+        elif code in KIND_PHRASES:
+            phrase = str(KIND_PHRASES[code])
+        else:
+            phrase = label
+        if phrase not in phrases:
+            phrases.append(phrase)
+    if _("close friends") not in phrases:
+        if strength is None:
+            phrases.append(_("not scored yet"))
+        elif close:
+            phrases.append(_("in close touch"))
+        elif strength >= TIE_IN_TOUCH:
+            phrases.append(_("in touch"))
+        else:
+            phrases.append(_("rarely in touch"))
+    return ", ".join(phrases)

@@ -523,10 +523,6 @@ class PathView:
     to_ask: list[Person]
     starts_with_me: bool
 
-    @property
-    def reliability_percent(self) -> float:
-        return 100.0 * self.path.reliability
-
 
 def _ties_between(
     workspace: Workspace, pairs: Iterable[tuple[int, int]]

@@ -3,6 +3,7 @@ both directions, reachable by keyboard, and each person opens their page."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import pytest
@@ -64,6 +65,18 @@ def test_the_graph_is_drawn_and_its_people_open_their_pages(
     assert max(width for _stroke, width in strokes) > min(width for _stroke, width in strokes)
     expect(page.locator("svg.graph a.graph-node")).to_have_count(3)
     expect(page.locator("svg.graph text", has_text="אבי רוזן")).to_be_visible()
+    # The names as drawn (the browser's own text boxes) never overlap, in either direction.
+    boxes = page.eval_on_selector_all(
+        "svg.graph text",
+        "texts => texts.map(t => { const b = t.getBBox();"
+        " return [b.x, b.y, b.x + b.width, b.y + b.height]; })",
+    )
+    assert len(boxes) == 3
+    assert [
+        (a, b)
+        for a, b in itertools.combinations(boxes, 2)
+        if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+    ] == []
 
     node = page.locator(f'svg.graph a[href="/people/{dana.public_id}/"]')
     node.focus()
@@ -71,7 +84,7 @@ def test_the_graph_is_drawn_and_its_people_open_their_pages(
         page.evaluate("document.activeElement.getAttribute('href')") == f"/people/{dana.public_id}/"
     )
     with page.expect_navigation():
-        node.click()
+        node.locator("text").click()
     assert page.url.endswith(f"/people/{dana.public_id}/")
     expect(page.locator("h1")).to_contain_text("Dana Levi")
     assert problems == []

@@ -4,6 +4,9 @@ through the senior manager, chains and yields show, strengths are explained, rhy
 from __future__ import annotations
 
 import datetime as dt
+import html
+import itertools
+import re
 
 import pytest
 from django.db import transaction
@@ -13,7 +16,7 @@ from django.urls import reverse
 from kesher.demo.services import DEMO_EMAIL, DEMO_PASSWORD, demo_load
 from kesher.network.models import Tie
 from kesher.people.models import Person
-from kesher.relationships import selectors
+from kesher.relationships import selectors, svg
 from kesher.relationships.models import Rhythm, TieStrength
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +133,62 @@ def test_who_avi_knows_and_how_to_reach_his_company_render(demo):
     assert names(paths[0].people) == ["Alon Berkovich", "Avi Rosen"]
     url = reverse("relationships:reach_organization", args=[avi.organization.public_id])
     assert avi.name in client.get(url).content.decode()
+
+
+# A label's box from its text alone, as the page draws it (font-size 12, centred on x and y):
+# 0.6 em a character is a usual average for Hebrew and Latin letters, and a line is 1.2 em.
+NODE = re.compile(
+    r'<a href="[^"]+" class="graph-node hops-\d"><title>(?P<title>[^<]*)</title>'
+    r'<circle cx="(?P<cx>[\d.]+)" cy="(?P<cy>[\d.]+)" r="(?P<r>\d+)"></circle>'
+    r'<text x="(?P<x>[\d.]+)" y="(?P<y>[\d.]+)" font-size="(?P<size>\d+)" text-anchor="middle" '
+    r'dominant-baseline="central" dir="auto">(?P<text>[^<]*)</text></a>'
+)
+
+
+def label_boxes(markup):
+    boxes = []
+    for found in NODE.finditer(markup):
+        size = float(found["size"])
+        x, y = float(found["x"]), float(found["y"])
+        half_width, half_height = 0.6 * size * len(html.unescape(found["text"])) / 2, 0.6 * size
+        boxes.append(
+            (found["text"], (x - half_width, y - half_height, x + half_width, y + half_height))
+        )
+    return boxes
+
+
+def overlap(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_no_two_names_overlap_on_any_demo_graph(demo):
+    for center in Person.objects.filter(workspace=demo.workspace).order_by("pk"):
+        found = selectors.neighbourhood(workspace=demo.workspace, person=center)
+        markup = svg.render(found.neighbourhood, found.people, url_of=lambda p: f"/{p.pk}/")
+        boxes = label_boxes(markup)
+        assert len(boxes) == len(found.neighbourhood.nodes), center.name_alt
+        clashes = [
+            (a, b)
+            for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2)
+            if overlap(box_a, box_b)
+        ]
+        assert clashes == [], center.name_alt
+        outside = [
+            name
+            for name, box in boxes
+            if box[0] < 0 or box[1] < 0 or box[2] > svg.WIDTH or box[3] > svg.HEIGHT
+        ]
+        assert outside == [], center.name_alt
+
+
+def test_the_users_graph_shows_every_name_whole(demo):
+    alon = person(demo, "Alon Berkovich")
+    found = selectors.neighbourhood(workspace=demo.workspace, person=alon)
+    markup = svg.render(found.neighbourhood, found.people, url_of=lambda p: f"/{p.pk}/")
+    # The node's title starts with the whole name ("Name: reachable at 40%").
+    shown = {
+        html.unescape(found["title"]).split(":")[0]: html.unescape(found["text"])
+        for found in NODE.finditer(markup)
+    }
+    assert len(shown) == 40
+    assert [name for name, text in shown.items() if name != text] == []

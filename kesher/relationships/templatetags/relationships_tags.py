@@ -1,4 +1,5 @@
-"""Template helpers: a tie's explanation in words, and the person page's relationships card."""
+"""Template helpers: a tie's explanation in words, warm paths in words, and the person page's
+relationships card."""
 
 from __future__ import annotations
 
@@ -21,6 +22,24 @@ def tie_explanation(tie: Tie) -> str:
     return phrasing.explanation_text(
         detail.explanation if detail else {}, name_a=tie.person_a.name, name_b=tie.person_b.name
     )
+
+
+@register.filter
+def tie_words(step: selectors.PathStep) -> str:
+    """The tie behind one step of a warm path in words ("close friends", "worked together,
+    in touch"); a tie nobody has scored yet says so rather than take the graph's floor."""
+    scored = any(tie.strength is not None for tie in step.ties)
+    return phrasing.tie_words(
+        [(tie.kind.code, tie.kind.label) for tie in step.ties],
+        step.strength if scored else None,
+    )
+
+
+@register.filter
+def path_strength(path: selectors.PathView) -> dict[str, str]:
+    """The path's strength as a level ("strong", "fair", "weak") and its words."""
+    level = phrasing.path_strength(path.path.reliability)
+    return {"level": level, "label": str(phrasing.PATH_STRENGTH_LABELS[level])}
 
 
 @register.filter
