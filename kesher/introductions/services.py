@@ -17,12 +17,13 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kesher.accounts.models import User
 from kesher.core.exceptions import ConflictError
 from kesher.core.validation import clean_text
+from kesher.engine.bidi import isolate
 from kesher.engine.matching import Feedback, LearnedPairs, MatchItem, Vocabulary
 from kesher.introductions import selectors
 from kesher.introductions.drafts import draft_messages, draft_subject
@@ -383,6 +384,17 @@ def _send(*, introduction: Introduction) -> list[str]:
     return sent
 
 
+def _give_summary(introduction: Introduction) -> str:
+    """The give's line in the ledger, in the workspace's language (it is stored), each name
+    isolated when written the other way from that language."""
+    with translation.override(introduction.workspace.language):
+        rtl = translation.get_language_bidi()
+        return _("Introduced %(a)s and %(b)s (asked both first).") % {
+            "a": isolate(introduction.person_a.name, rtl=rtl),
+            "b": isolate(introduction.person_b.name, rtl=rtl),
+        }
+
+
 @transaction.atomic
 def introduction_propose(
     *, introduction: Introduction, user: User, send_email: bool = False
@@ -397,8 +409,7 @@ def introduction_propose(
             occurred_at=now,
             channel=Interaction.Channel.MESSAGE,
             participants=[introduction.person_a, introduction.person_b],
-            summary=_("Introduced %(a)s and %(b)s (asked both first).")
-            % {"a": introduction.person_a.name, "b": introduction.person_b.name},
+            summary=_give_summary(introduction),
             initiated_by=Interaction.Initiator.ME,
             exchange=Interaction.Exchange.GIVE,
             exchange_kind=Interaction.ExchangeKind.INTRODUCTION,

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kesher.core.exceptions import ConflictError
 from kesher.introductions import matchmaking, services
@@ -705,3 +705,13 @@ def test_many_pairs_are_explained_by_forked_processes_with_the_same_result(jeep,
     services.suggestions_recompute(workspace=jeep.workspace)
 
     assert sorted(Suggestion.objects.values_list("need", "offer", "score", "reasons")) == inline
+
+
+def test_the_give_is_written_in_the_workspaces_language_with_other_script_names_isolated(jeep):
+    jeep.workspace.language = "he"
+    jeep.workspace.save()
+    with translation.override("en"):
+        introduction = _proposed(jeep)
+    assert introduction.give.summary == (
+        "הכרתי בין אבי רוזן לבין \u2068Dror Azulay\u2069 (אחרי ששאלתי את שניהם)."
+    )

@@ -64,7 +64,7 @@ def test_the_reach_page_names_avi_and_why(demo):
     body = client.get(reverse("relationships:reach_person", args=[ido.public_id])).content
     text = body.decode()
     avi = person(demo, "Avi Rosen")
-    assert f"{avi.name} referred {ido.name}." in text
+    assert f"<bdi>{avi.name}</bdi> referred <bdi>{ido.name}</bdi>." in text
 
 
 def test_the_referral_chain_runs_from_the_networking_event(demo):

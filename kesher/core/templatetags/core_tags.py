@@ -14,6 +14,8 @@ from django.db.models import Model
 from django.template.defaultfilters import date, floatformat
 from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -90,3 +92,12 @@ def weekday_date(value: Any) -> str:
     if value in (None, ""):
         return ""
     return f"{date(value, 'l')}, {date(value, 'MONTH_DAY_FORMAT')}"
+
+
+@register.filter
+def isolated(value: Any) -> SafeString:
+    """A name typed by a user inside a translated sentence, escaped, in its own <bdi>:
+    `{% blocktranslate with stage=stage.name|isolated %}Move on to {{ stage }}…`. A Hebrew
+    name in an English sentence (or the other way round) then neither reorders the words
+    around it nor pulls the full stop to the wrong end; the sentence keeps its msgid."""
+    return format_html("<bdi>{}</bdi>", value)
