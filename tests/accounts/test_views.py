@@ -30,7 +30,13 @@ def anonymous() -> Client:
 
 @pytest.fixture
 def web(user, workspace) -> Client:
-    return login_as(user)
+    client = login_as(user)
+    # Some tests give the user a second workspace; the session keeps this one current, as
+    # otherwise the first by name would be ("Workspace 10" sorts before "Workspace 9").
+    session = client.session
+    session[SESSION_KEY] = str(workspace.public_id)
+    session.save()
+    return client
 
 
 def signup_data(**overrides: str) -> dict[str, str]:
