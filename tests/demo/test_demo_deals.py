@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -86,7 +87,17 @@ def test_the_lost_walked_away_and_recruiting_deals(demo):
 
 
 def test_the_data_file_has_the_deals_of_the_issue():
-    import json
-
     data = json.loads(DATA_PATH.read_text(encoding="utf-8"))
     assert sum(1 for deal in data["deals"] if deal["outcome"] == "paid") >= 5
+
+
+def test_no_demo_deal_closes_before_its_customer_was_met():
+    data = json.loads(DATA_PATH.read_text(encoding="utf-8"))
+    met_days_ago = {p["key"]: p["met_days_ago"] for p in data["people"] if "met_days_ago" in p}
+    too_early = [
+        deal["key"]
+        for deal in data["deals"]
+        if deal.get("person") in met_days_ago
+        and deal.get("closed_days_ago", 0) > met_days_ago[deal["person"]]
+    ]
+    assert too_early == []
