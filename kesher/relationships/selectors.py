@@ -286,8 +286,11 @@ def last_touches(*, workspace: Workspace, person_ids: Iterable[int]) -> dict[int
     )
 
 
-def keep_in_touch_states(*, workspace: Workspace, user_id: int) -> list[rhythm_engine.KeepInTouch]:
-    """The engine's state for everyone a member's rhythms cover."""
+def keep_in_touch_states(
+    *, workspace: Workspace, user_id: int, me: int | None = None
+) -> list[rhythm_engine.KeepInTouch]:
+    """The engine's state for everyone a member's rhythms cover. `me` is the member's own
+    person, when the caller has already read it."""
     rhythms = list(
         Rhythm.objects.filter(workspace=workspace, user_id=user_id).values_list(
             "person_id", "tie_kind_id", "every", "days", "started_on"
@@ -299,7 +302,8 @@ def keep_in_touch_states(*, workspace: Workspace, user_id: int) -> list[rhythm_e
         target = own if person_id is not None else kinds
         target[person_id or kind_id] = (rhythm_of(every, days), started_on)
     by_kind: dict[int, list[tuple[rhythm_engine.Rhythm, dt.date]]] = {}
-    me = member_person_id(workspace=workspace, user_id=user_id)
+    if me is None:
+        me = member_person_id(workspace=workspace, user_id=user_id)
     if kinds and me is not None:
         tied = Tie.objects.filter(Q(person_a_id=me) | Q(person_b_id=me), kind_id__in=list(kinds))
         for a, b, kind_id in tied.values_list("person_a_id", "person_b_id", "kind_id"):
@@ -338,14 +342,13 @@ def keep_in_touch(
     """Who a member is due to contact (overdue / today / within the horizon), and, among their
     strong ties without a rhythm, those losing strength fastest."""
     today = today or timezone.localdate()
-    states = keep_in_touch_states(workspace=workspace, user_id=user_id)
+    me = member_person_id(workspace=workspace, user_id=user_id)
+    states = keep_in_touch_states(workspace=workspace, user_id=user_id, me=me)
     groups = rhythm_engine.due_groups(states, today=today, horizon_days=horizon_days)
     due = [*groups.overdue, *groups.today, *groups.upcoming]
     people = Person.objects.in_bulk([item.person for item in due])
     covered = {state.person for state in states}
-    losing = losing_touch_list(
-        workspace=workspace, user_id=user_id, exclude=covered, limit=losing_limit
-    )
+    losing = losing_touch_list(workspace=workspace, me=me, exclude=covered, limit=losing_limit)
     return KeepInTouch(
         today=today,
         overdue=[DueItem(people[d.person], d) for d in groups.overdue],
@@ -357,10 +360,10 @@ def keep_in_touch(
 
 
 def losing_touch_list(
-    *, workspace: Workspace, user_id: int, exclude: set[int] | None = None, limit: int = 10
+    *, workspace: Workspace, me: int | None, exclude: set[int] | None = None, limit: int = 10
 ) -> list[LosingTouchItem]:
-    """The member's strong ties whose strength falls fastest, scored as of now."""
-    me = member_person_id(workspace=workspace, user_id=user_id)
+    """The strong ties of the member's own person (`me`) whose strength falls fastest, scored as
+    of now."""
     if me is None:
         return []
     mine = list(
