@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from kesher.accounts.models import User
 from kesher.core.exceptions import ConflictError, NotFoundError, PermissionDeniedError
+from kesher.core.text import quoted_list
 from kesher.core.validation import clean_text
 from kesher.deals import selectors
 from kesher.deals.exceptions import (
@@ -798,7 +799,7 @@ def _stage_change(deal: Deal, from_stage: Stage | None, to_stage: Stage, actor: 
 
 def _value_case_labels(fields: Sequence[str]) -> str:
     labels = [getattr(Deal._meta.get_field(field), "verbose_name", field) for field in fields]
-    return "; ".join(f"“{label}”" for label in labels)
+    return quoted_list(labels, separator="; ")
 
 
 def _require_value_case(deal: Deal, stage: Stage) -> None:
@@ -826,7 +827,7 @@ def _require_promises_checked(deal: Deal) -> None:
     if pending:
         raise PromisesUncheckedError(
             _("Before delivering, check each promise made at sale as kept or broken: %(promises)s.")
-            % {"promises": "; ".join(f"“{promise.text[:80]}”" for promise in pending)},
+            % {"promises": quoted_list((promise.text[:80] for promise in pending), separator="; ")},
             promises=[str(promise.public_id) for promise in pending],
         )
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from kesher.accounts.models import User
 from kesher.core.exceptions import ConflictError
+from kesher.core.text import quoted_list
 from kesher.core.validation import clean_text
 from kesher.engine.bidi import isolate
 from kesher.engine.matching import Feedback, LearnedPairs, MatchItem, Vocabulary
@@ -101,7 +102,7 @@ def _transition_error(introduction: Introduction, to: str) -> IntroductionTransi
         ) % {
             "current": _status_label(introduction.status),
             "to": _status_label(to),
-            "allowed": ", ".join(f"“{_status_label(status)}”" for status in allowed),
+            "allowed": quoted_list(_status_label(status) for status in allowed),
         }
     else:
         message = _(
@@ -508,10 +509,7 @@ def introduction_record_outcome(
     valid = [choice for choice in IntroductionOutcome.values if choice]
     if outcome not in valid:
         raise ValidationError(
-            {
-                "outcome": _("Choose the outcome: %(choices)s.")
-                % {"choices": ", ".join(f"“{choice}”" for choice in valid)}
-            }
+            {"outcome": _("Choose the outcome: %(choices)s.") % {"choices": quoted_list(valid)}}
         )
     if outcome == IntroductionOutcome.NOTHING and value not in (None, ""):
         raise ValidationError(
@@ -552,8 +550,7 @@ def introduction_return_add(
     errors: dict[str, list[str]] = {}
     if kind not in ReturnKind.values:
         errors["kind"] = [
-            _("Choose what came back: %(choices)s.")
-            % {"choices": ", ".join(f"“{choice}”" for choice in ReturnKind.values)}
+            _("Choose what came back: %(choices)s.") % {"choices": quoted_list(ReturnKind.values)}
         ]
     if from_person.pk not in (introduction.person_a_id, introduction.person_b_id):
         errors["from_person"] = [

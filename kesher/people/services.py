@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kesher.core.text import quoted_list
 from kesher.core.validation import clean_emails, clean_name, clean_phones, clean_text
 from kesher.engine.text import normalize
 from kesher.people.models import (
@@ -84,10 +85,6 @@ def tags_resolve(*, workspace: Workspace, names: Iterable[str]) -> list[Tag]:
     return [refreshed[key] for key in wanted]
 
 
-def _quoted(values: Iterable[str]) -> str:
-    return ", ".join(f"“{value}”" for value in values)
-
-
 def _validated(workspace: Workspace, data: PersonData) -> dict[str, object]:
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, object] = {}
@@ -110,12 +107,12 @@ def _validated(workspace: Workspace, data: PersonData) -> dict[str, object]:
     if data.source not in Person.Source.values:
         errors["source"] = [
             _("Unknown source: use one of %(choices)s.")
-            % {"choices": _quoted(Person.Source.values)}
+            % {"choices": quoted_list(Person.Source.values)}
         ]
     if data.consent not in Person.Consent.values:
         errors["consent"] = [
             _("Unknown consent value: use one of %(choices)s.")
-            % {"choices": _quoted(Person.Consent.values)}
+            % {"choices": quoted_list(Person.Consent.values)}
         ]
     if errors:
         raise ValidationError(errors)
