@@ -46,7 +46,8 @@ from kesher.deals.models import (
 )
 from kesher.engine.deals import Advice, Ratio
 from kesher.people import selectors as people_selectors
-from kesher.workspaces.models import Membership, Workspace
+from kesher.workspaces import selectors as workspace_selectors
+from kesher.workspaces.models import Workspace
 
 router = Router()
 
@@ -95,17 +96,12 @@ def _member(request: ApiRequest, field: str, public_id: uuid.UUID | None) -> Use
     if public_id is None:
         return None
 
-    def get(*, workspace: Workspace, public_id: uuid.UUID | str) -> User:
-        membership = (
-            Membership.objects.filter(workspace=workspace, user__public_id=public_id)
-            .select_related("user")
-            .first()
-        )
-        if membership is None:
-            raise NotFoundError(_("Choose a member of this workspace."))
-        return membership.user
-
-    return payload_ref(field, get, workspace=_workspace(request), public_id=public_id)
+    return payload_ref(
+        field,
+        workspace_selectors.member_user_get,
+        workspace=_workspace(request),
+        public_id=public_id,
+    )
 
 
 # Pipelines and stages.

@@ -221,7 +221,7 @@ def deal_list(
     stage: Stage | None = None,
     status: str | None = None,
     statuses: Collection[str] = (),
-    owner: User | None = None,
+    owner: User | int | None = None,
     person: Person | None = None,
     organization: Organization | None = None,
     overdue: bool = False,
@@ -231,7 +231,8 @@ def deal_list(
 ) -> QuerySet[Deal]:
     """Deals, most recently changed first. `status` or `statuses` (the board's open and won);
     `overdue`: open deals whose next step's day has passed; `no_next_step`: open deals without
-    a next step or its day. `rows_only`: only what a list row or a card shows (deal_rows)."""
+    a next step or its day. `owner`: a user or a user's id. `rows_only`: only what a list row or a
+    card shows (deal_rows)."""
     deals = Deal.objects.filter(workspace=workspace)
     if pipeline is not None:
         deals = deals.filter(pipeline=pipeline)

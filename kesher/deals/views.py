@@ -73,7 +73,8 @@ from kesher.people import selectors as people_selectors
 from kesher.people.views import is_partial
 from kesher.search import selectors as search_selectors
 from kesher.search.models import SearchDocument
-from kesher.workspaces.models import Membership, Role, Workspace
+from kesher.workspaces import selectors as workspace_selectors
+from kesher.workspaces.models import Role, Workspace
 
 LIST_PAGE_SIZE = 30
 # The list can reach 100k deals: counted up to this many, like the people list.
@@ -310,14 +311,6 @@ def deal_move(request: HttpRequest, workspace: Workspace, deal_id: uuid.UUID) ->
 # The list.
 
 
-def _owners(workspace: Workspace) -> list[tuple[int, str]]:
-    members = Membership.objects.filter(workspace=workspace).select_related("user")
-    return [
-        (member.user.pk, member.user.display_name or member.user.email)
-        for member in members.order_by("user__display_name", "user__email")
-    ]
-
-
 @require_GET
 @workspace_view
 def deal_list(request: HttpRequest, workspace: Workspace) -> HttpResponse:
@@ -325,27 +318,17 @@ def deal_list(request: HttpRequest, workspace: Workspace) -> HttpResponse:
         request.GET,
         pipelines=selectors.pipeline_choices(workspace=workspace),
         stages=selectors.stage_choices(workspace=workspace),
-        owners=_owners(workspace),
+        owners=workspace_selectors.member_choices(workspace=workspace),
     )
     filters: dict[str, Any] = {}
     if form.is_valid():
         data = form.cleaned_data
-        owner = None
-        if data["owner"] is not None:
-            owner = next(
-                (
-                    member.user
-                    for member in Membership.objects.filter(
-                        workspace=workspace, user_id=data["owner"]
-                    ).select_related("user")
-                ),
-                None,
-            )
         filters = {
             "pipeline": data["pipeline"],
             "stage": data["stage"],
             "status": data["status"] or None,
-            "owner": owner,
+            # One of the workspace's members: the form's choices are theirs alone.
+            "owner": data["owner"],
             "overdue": data["overdue"],
             "no_next_step": data["no_next_step"],
         }

@@ -22,6 +22,7 @@ from kesher.api.auth import ApiRequest
 from kesher.api.errors import error_responses, payload_ref
 from kesher.api.pagination import Page, PageParams, paginate
 from kesher.api.schemas import Ref, Text, ref
+from kesher.core.exceptions import NotFoundError
 from kesher.network import selectors as network_selectors
 from kesher.network.models import Tie
 from kesher.people import selectors as people_selectors
@@ -30,6 +31,7 @@ from kesher.relationships.models import Referral, RelationshipSettings, Rhythm
 from kesher.relationships.phrasing import explanation_text
 from kesher.relationships.selectors import DueItem, PathView
 from kesher.relationships.tasks import tie_strength_recompute_task
+from kesher.workspaces import selectors as workspace_selectors
 
 router = Router(tags=["relationships"])
 
@@ -487,11 +489,12 @@ def _referral_kwargs(request: ApiRequest, payload: ReferralIn) -> dict[str, Any]
     workspace = request.auth.workspace
     to_member: User | None = None
     if payload.to_member:
-        to_member = User.objects.filter(
-            email__iexact=payload.to_member, memberships__workspace=workspace
-        ).first()
-        if to_member is None:
-            raise ValidationError({"to_member": [_("Choose a member of this workspace.")]})
+        try:
+            to_member = workspace_selectors.member_user_get(
+                workspace=workspace, email=payload.to_member
+            )
+        except NotFoundError as exc:
+            raise ValidationError({"to_member": [exc.message]}) from exc
     return {
         "referrer": payload_ref(
             "referrer", people_selectors.person_get, workspace=workspace, public_id=payload.referrer

@@ -54,6 +54,16 @@ def membership_list(*, workspace: Workspace) -> QuerySet[Membership]:
     )
 
 
+def member_choices(*, workspace: Workspace) -> list[tuple[int, str]]:
+    """(user id, name) of every member, by name: the choices of a "whose" filter."""
+    return [
+        (user_id, display_name or email)
+        for user_id, display_name, email in Membership.objects.filter(workspace=workspace)
+        .order_by("user__display_name", "user__email")
+        .values_list("user_id", "user__display_name", "user__email")
+    ]
+
+
 def membership_get_by_user_id(*, workspace: Workspace, user_id: uuid.UUID | str) -> Membership:
     """The membership of the user with this public id in this workspace, or NotFoundError."""
     message = _("Member not found.")
@@ -65,6 +75,21 @@ def membership_get_by_user_id(*, workspace: Workspace, user_id: uuid.UUID | str)
     if membership is None:
         raise NotFoundError(message)
     return membership
+
+
+def member_user_get(
+    *, workspace: Workspace, public_id: uuid.UUID | str | None = None, email: str | None = None
+) -> User:
+    """The member of this workspace with this user id or email, or NotFoundError."""
+    members = User.objects.filter(memberships__workspace=workspace)
+    if public_id is not None:
+        members = members.filter(public_id=as_uuid(public_id, not_found=_("Member not found.")))
+    if email is not None:
+        members = members.filter(email__iexact=email)
+    user = members.first()
+    if user is None:
+        raise NotFoundError(_("Choose a member of this workspace."))
+    return user
 
 
 def invitation_list_pending(*, workspace: Workspace) -> QuerySet[Invitation]:

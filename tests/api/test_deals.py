@@ -240,6 +240,19 @@ def test_deal_list_filters(api, workspace, pipeline, person):
     assert api.get("/deals", stage_filter).json()["count"] == 2
 
 
+def test_deal_list_filters_by_owner_among_the_members(
+    api, workspace, user, person, other_workspace
+):
+    mine = create(api, person)
+    assert [i["id"] for i in api.get("/deals", {"owner": user.public_id}).json()["items"]] == [
+        mine["id"]
+    ]
+    outsider = other_workspace.memberships.get().user
+    response = api.get("/deals", {"owner": outsider.public_id})
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"owner": ["Choose a member of this workspace."]}
+
+
 def test_deal_list_items_are_the_deals_summaries(api, workspace, user, person):
     organization = OrganizationFactory(workspace=workspace, name="Livne Fashion")
     product = services.product_create(workspace=workspace, actor=user, name="Printers", price="900")

@@ -148,6 +148,22 @@ def test_bad_referrals_are_422(api, first, changes, field):
     assert Referral.objects.count() == 1
 
 
+def test_a_referral_passed_to_a_member_names_them_by_email(api, first, user, other_workspace):
+    body = {
+        "referrer": str(first["dana"].public_id),
+        "referred": str(first["referrer"].public_id),
+        "date": "2025-02-01",
+    }
+    response = api.post("/referrals", {**body, "to_member": user.email.upper()})
+    assert response.status_code == 201
+    assert Referral.objects.get(referred=first["referrer"]).to_member == user
+
+    outsider = owner_of(other_workspace)
+    response = api.post("/referrals", {**body, "to_member": outsider.email})
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"to_member": ["Choose a member of this workspace."]}
+
+
 def test_malformed_json_is_400(api, first):
     assert api.post("/referrals", raw='{"referrer": ').status_code == 400
     assert api.put(f"/people/{first['dana'].public_id}/rhythm", raw="[").status_code == 400

@@ -274,6 +274,29 @@ def test_the_list_filters_by_status_overdue_and_no_next_step(web, deal, pipeline
     assert late.public_id
 
 
+def test_the_list_filters_by_a_members_deals_and_refuses_an_outsider(
+    web, deal, pipeline, workspace
+):
+    teammate = UserFactory(display_name="Gil")
+    owner = Membership.objects.get(workspace=workspace, role=Role.OWNER).user
+    _, secret = invitation_create(workspace=workspace, created_by=owner, role=Role.MEMBER)
+    invitation_accept(secret=secret, user=teammate)
+    DealFactory(workspace=workspace, pipeline=pipeline, owner=teammate, title="Five chairs")
+    outsider = UserFactory(display_name="Outsider")
+    DealFactory(owner=outsider, title="Elsewhere")
+
+    html = page(web, f"{url('list')}?owner={teammate.pk}")
+    assert "1 deal" in html
+    assert "Five chairs" in html
+    assert "Computers and printers" not in html
+    assert f'<option value="{teammate.pk}" selected>Gil</option>' in html
+    assert "Outsider" not in html
+
+    html = page(web, f"{url('list')}?owner={outsider.pk}")
+    assert "Select a valid choice." in html
+    assert "Elsewhere" not in html
+
+
 def test_the_list_is_paginated(web, pipeline, workspace):
     for number in range(31):
         DealFactory(workspace=workspace, pipeline=pipeline, title=f"Lead {number:02d}")
