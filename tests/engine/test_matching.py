@@ -158,6 +158,56 @@ def test_whoever_supplies_you_is_not_a_wholesaler() -> None:
     assert ranked(matcher, "מחפש ספק סיטונאי לנייר משרדי") == ["o2", "o3", "o1"]
 
 
+def test_a_service_level_phrase_outweighs_the_bare_word_service() -> None:
+    # Bare "שירות" (service) is read as customer service; "שירות מהיר" (fast service) is a
+    # promise about how soon a supplier comes, and the longer phrase leaves "שירות" half weight.
+    analysis = Analyzer(Vocabulary.load_default()).analyze("עם שירות מהיר")
+    assert {feature: evidence.weight for feature, evidence in analysis.features.items()} == {
+        "c:service_level": 1.0,
+        "c:customer_service": 0.5,
+    }
+    assert concepts("fast service") == concepts("זמני תגובה של ארבע שעות") == {"service_level"}
+    assert concepts("a 4-hour on-site service promise") == {"service_level"}
+    assert concepts("שירות") == concepts("נותני שירות") == {"customer_service"}
+    assert Vocabulary.load_default().links["service_level"] == {
+        "technician": 0.45,
+        "it_support": 0.45,
+        "printers": 0.45,
+    }
+
+
+def test_a_printer_need_asking_for_fast_service_ranks_printers_above_recruiting() -> None:
+    # The demo's printer need: "שירות מהיר" once put the recruiter of "service providers" first.
+    matcher = Matcher().fit(
+        offers=[
+            MatchItem(
+                "lease",
+                "High-volume office laser printers on lease, "
+                "with a 4-hour on-site service promise in the contract",
+                tags=("printers", "service"),
+            ),
+            MatchItem("recruiting", "גיוס ומיון אנשי מכירות ונותני שירות", tags=("גיוס", "מכירות")),
+            MatchItem(
+                "hardware",
+                "מחשבים וציוד היקפי לעסקים: עמדות עבודה, מסכים ומדפסות",
+                tags=("מחשבים", "ציוד היקפי"),
+            ),
+        ]
+    )
+    need = MatchItem(
+        "printers",
+        "מדפסות לייזר לסטודיו ולמחסן שמדפיסות באמת 5,000 עמודים בחודש, עם שירות מהיר",
+        tags=("מדפסות", "ציוד היקפי"),
+    )
+    suggestions = matcher.rank(need, k=3)
+    assert [s.offer_id for s in suggestions] == ["lease", "hardware", "recruiting"]
+    assert summary(suggestions[0].reasons)[:2] == [
+        ("concept", "שירות מהיר", "on site service", "service_level", None),
+        ("concept", "מדפסות לייזר", "laser printers", "printers", None),
+    ]
+    assert [round(s.score, 4) for s in suggestions] == [0.5098, 0.3374, 0.0946]
+
+
 def test_a_purpose_phrase_says_what_a_thing_is_for_not_how_it_is_had() -> None:
     analyzer = Analyzer(Vocabulary.load_default())
     used_jeep = analyzer.analyze("מחפש ג'יפ יד שנייה לטיולי שטח")
