@@ -354,6 +354,58 @@ def cmd_strengths(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_match(args: argparse.Namespace) -> int:
+    """Recompute suggestions here and now, as the worker would, one workspace after another."""
+    from kesher.introductions.models import MatchRun, MatchRunStatus
+    from kesher.introductions.services import match_run_start
+    from kesher.introductions.tasks import match_run_task
+
+    workspaces = _workspaces(args.workspace)
+    if workspaces is None:
+        return EXIT_USAGE
+    if not workspaces:
+        print(
+            _(
+                "There is no workspace yet: create one with kesher workspace create, or load "
+                "the demo with kesher demo."
+            )
+        )
+    failed = False
+    for workspace in workspaces:
+        run = match_run_start(workspace=workspace, user=None)
+        if run.status == MatchRunStatus.RUNNING:
+            print(
+                _("%(name)s: a worker is recomputing its suggestions already; try again later.")
+                % {"name": workspace.name},
+                file=sys.stderr,
+            )
+            failed = True
+            continue
+        if run.status == MatchRunStatus.QUEUED:
+            match_run_task.call(run_id=run.pk)
+        run = MatchRun.objects.get(pk=run.pk)
+        seconds = 0.0
+        if run.started_at and run.finished_at:
+            seconds = (run.finished_at - run.started_at).total_seconds()
+        print(
+            ngettext(
+                "%(name)s: %(suggestions)d suggestion waiting · open needs: %(needs)d · "
+                "offers: %(offers)d · %(seconds).1f s",
+                "%(name)s: %(suggestions)d suggestions waiting · open needs: %(needs)d · "
+                "offers: %(offers)d · %(seconds).1f s",
+                run.suggestions,
+            )
+            % {
+                "name": workspace.name,
+                "suggestions": run.suggestions,
+                "needs": run.needs,
+                "offers": run.offers,
+                "seconds": seconds,
+            }
+        )
+    return 1 if failed else 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
 
@@ -483,6 +535,18 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_strengths,
     )
     strengths.add_argument("--workspace", metavar="ID", help=_("only this workspace (its id)"))
+
+    match = command(
+        "match",
+        _("Recompute the suggested introductions now."),
+        cmd_match,
+        _(
+            "Match every open need with the offers, as a background run would, and wait for "
+            "it: after a bulk change, or where no worker runs. A workspace whose run a worker "
+            "has already started is left to it."
+        ),
+    )
+    match.add_argument("--workspace", metavar="ID", help=_("only this workspace (its id)"))
 
     manage = command(
         "manage",

@@ -119,6 +119,7 @@ def test_help_lists_every_command_with_a_one_line_description(capsys, monkeypatc
         "workspace": "Create a workspace and an API token for scripts.",
         "digest": "Email each member their weekly keep-in-touch digest.",
         "strengths": "Rescore every tie's strength from its interactions.",
+        "match": "Recompute the suggested introductions now.",
         "manage": "Run a Django management command (e.g. createsuperuser).",
     }
 

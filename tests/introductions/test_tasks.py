@@ -84,3 +84,54 @@ def test_a_large_cold_refresh_is_queued_for_the_worker(workspace, user):
         assert main(["worker", "--batch", "--quiet"]) == 0
 
     assert list(Suggestion.objects.values_list("need", "offer")) == [(jeep.need.pk, jeep.offer.pk)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_match_command_recomputes_now_without_a_worker(workspace, user, capsys, monkeypatch):
+    monkeypatch.setenv("KESHER_LANGUAGE", "en")
+    with override_settings(TASKS=DATABASE_TASKS):
+        jeep = jeep_world(workspace, user)
+        Suggestion.objects.all().delete()
+
+        code = main(["match", "--workspace", str(workspace.public_id)])
+
+    assert code == 0
+    run = MatchRun.objects.get()
+    assert (run.status, run.needs, run.offers, run.suggestions, run.requested_by) == (
+        MatchRunStatus.DONE,
+        1,
+        2,
+        1,
+        None,
+    )
+    assert list(Suggestion.objects.values_list("need", "offer")) == [(jeep.need.pk, jeep.offer.pk)]
+    out = capsys.readouterr().out
+    assert out.startswith(f"{workspace.name}: 1 suggestion waiting · open needs: 1 · offers: 2 · ")
+    # Its queued task finds the run done and leaves it.
+    assert DBTaskResult.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_match_command_leaves_a_running_recompute_to_its_worker(jeep, capsys, monkeypatch):
+    monkeypatch.setenv("KESHER_LANGUAGE", "en")
+    MatchRun.objects.create(workspace=jeep.workspace, status=MatchRunStatus.RUNNING)
+
+    assert main(["match"]) == 1
+
+    assert capsys.readouterr().err == (
+        f"{jeep.workspace.name}: a worker is recomputing its suggestions already; "
+        "try again later.\n"
+    )
+    assert MatchRun.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_match_command_says_when_there_is_no_workspace(capsys, monkeypatch):
+    monkeypatch.setenv("KESHER_LANGUAGE", "en")
+
+    assert main(["match"]) == 0
+
+    assert capsys.readouterr().out == (
+        "There is no workspace yet: create one with kesher workspace create, or load the demo "
+        "with kesher demo.\n"
+    )
