@@ -28,7 +28,8 @@ from tests.factories import OrganizationFactory, PersonFactory, UserFactory, Wor
 
 pytestmark = pytest.mark.django_db
 
-TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+# The site's day (Jerusalem), not the machine's: they differ late in the UTC evening.
+TOMORROW = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
 VALUE_CASE = {
     "value_value": "Reliable computers with on-site service",
     "value_why_us": "We service what we sell",
@@ -222,7 +223,7 @@ def test_deal_list_filters(api, workspace, pipeline, person):
         api, PersonFactory(workspace=workspace), organization=str(organization.public_id)
     )
     Deal.objects.filter(public_id=second["id"]).update(
-        next_action_on=dt.date.today() - dt.timedelta(days=2)
+        next_action_on=timezone.localdate() - dt.timedelta(days=2)
     )
     listed = api.get("/deals").json()
     assert listed["count"] == 2
