@@ -1,5 +1,9 @@
 """Test data factories. Workspaces are made through the service, so they look like real ones
-(owner membership, the owner as a person, default tie kinds)."""
+(owner membership, the owner as a person, default tie kinds).
+
+Default names carry zero-padded numbers ("Person 00012"), so sorting by name is sorting by
+creation whatever the counters reached on a test worker: with "Workspace 10" before
+"Workspace 9", a test's result hung on which tests had run before it."""
 
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.com")
-    display_name = factory.Sequence(lambda n: f"User {n}")
+    display_name = factory.Sequence(lambda n: f"User {n:05d}")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
@@ -39,7 +43,7 @@ class WorkspaceFactory(factory.Factory):
     class Meta:
         model = Workspace
 
-    name = factory.Sequence(lambda n: f"Workspace {n}")
+    name = factory.Sequence(lambda n: f"Workspace {n:05d}")
     owner = factory.SubFactory(UserFactory)
     language = "he"
 
@@ -66,21 +70,21 @@ class OrganizationFactory(WorkspaceScopedFactory):
     class Meta:
         model = Organization
 
-    name = factory.Sequence(lambda n: f"Organisation {n}")
+    name = factory.Sequence(lambda n: f"Organisation {n:05d}")
 
 
 class GroupFactory(WorkspaceScopedFactory):
     class Meta:
         model = Group
 
-    name = factory.Sequence(lambda n: f"Group {n}")
+    name = factory.Sequence(lambda n: f"Group {n:05d}")
 
 
 class EventFactory(WorkspaceScopedFactory):
     class Meta:
         model = Event
 
-    name = factory.Sequence(lambda n: f"Event {n}")
+    name = factory.Sequence(lambda n: f"Event {n:05d}")
 
 
 class TagFactory(WorkspaceScopedFactory):
@@ -95,14 +99,14 @@ class PersonFactory(WorkspaceScopedFactory):
     class Meta:
         model = Person
 
-    name = factory.Sequence(lambda n: f"Person {n}")
+    name = factory.Sequence(lambda n: f"Person {n:05d}")
 
 
 class TieKindFactory(WorkspaceScopedFactory):
     class Meta:
         model = TieKind
 
-    name = factory.Sequence(lambda n: f"Kind {n}")
+    name = factory.Sequence(lambda n: f"Kind {n:05d}")
 
 
 class TieFactory(WorkspaceScopedFactory):
@@ -176,7 +180,7 @@ class DealFactory(WorkspaceScopedFactory):
 
     pipeline = factory.SubFactory(PipelineFactory, workspace=factory.SelfAttribute("..workspace"))
     stage = factory.LazyAttribute(lambda deal: deal.pipeline.stages.order_by("position").first())
-    title = factory.Sequence(lambda n: f"Deal {n}")
+    title = factory.Sequence(lambda n: f"Deal {n:05d}")
     person = factory.SubFactory(PersonFactory, workspace=factory.SelfAttribute("..workspace"))
     owner = factory.LazyAttribute(lambda deal: _workspace_owner(deal.workspace))
     amount = factory.LazyFunction(lambda: Decimal("1000.00"))

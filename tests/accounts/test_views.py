@@ -31,8 +31,7 @@ def anonymous() -> Client:
 @pytest.fixture
 def web(user, workspace) -> Client:
     client = login_as(user)
-    # Some tests give the user a second workspace; the session keeps this one current, as
-    # otherwise the first by name would be ("Workspace 10" sorts before "Workspace 9").
+    # Some tests give the user a second workspace: this one stays the current one.
     session = client.session
     session[SESSION_KEY] = str(workspace.public_id)
     session.save()
