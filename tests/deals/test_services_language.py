@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone, translation
 
 from kesher.deals import services
+from kesher.deals.exceptions import ValueCaseMissingError
 from kesher.deals.models import Task, TaskKind
 from kesher.network.models import Interaction
 from tests.factories import DealFactory, PersonFactory, PipelineFactory, WorkspaceFactory
@@ -57,3 +58,15 @@ def test_a_broken_promises_follow_up_is_in_the_workspaces_language(deal, user):
 
     task = Task.objects.get(kind=TaskKind.PROMISE_FOLLOW_UP)
     assert task.title == "תיקון ההבטחה שהופרה: 10,000 עמודים"
+
+
+def test_a_hebrew_refusal_quotes_the_stage_and_questions_the_hebrew_way(deal, user):
+    quote = deal.pipeline.value_case_stage
+
+    with translation.override("he"), pytest.raises(ValueCaseMissingError) as refused:
+        services.deal_move(deal=deal, stage=quote, actor=user)
+
+    assert refused.value.message == (
+        f"לפני „{quote.name}”, ענו על השאלות של הלקוח בהצדקת הערך: „איזה ערך אנחנו מביאים?”; "
+        "„למה שיבחרו בנו?”; „למה עכשיו?”; „מה החלופה (מתחרה, או לא לעשות כלום)?”."
+    )
