@@ -11,11 +11,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kesher.accounts.models import User
+from kesher.core.money import CURRENCIES
 from kesher.network.models import TieKind
 from kesher.people.forms import PersonChoiceField, PickerForm, date_input, textarea
 from kesher.relationships.models import Referral, ReferralOutcome, RhythmEvery
 from kesher.relationships.services import (
-    CURRENCIES,
     MAX_HALF_LIFE_DAYS,
     MAX_REFERRAL_TARGET,
     MAX_RHYTHM_DAYS,

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from kesher.accounts.models import User
 from kesher.accounts.services import token_digest
 from kesher.core.exceptions import PermissionDeniedError
+from kesher.core.money import CURRENCIES
 from kesher.core.validation import clean_text
 from kesher.engine import strength as strength_engine
 from kesher.network.models import Interaction, Tie, TieKind
@@ -43,7 +44,6 @@ from kesher.relationships.models import (
 )
 from kesher.workspaces.models import Membership, Role, Workspace
 
-CURRENCIES = ("ILS", "USD", "EUR", "GBP")
 MAX_HALF_LIFE_DAYS = 3650
 MAX_REFERRAL_TARGET = 1000
 MAX_RHYTHM_DAYS = 730

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kesher.core.money import CURRENCIES
 from kesher.workspaces.models import Role, Workspace
-from kesher.workspaces.services import CURRENCIES
 
 # The zones most users pick, named by their best-known place; a workspace set to another zone
 # (through the API) keeps it, named by the last part of the zone's name.

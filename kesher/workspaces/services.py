@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from kesher.accounts.models import ApiToken, User
 from kesher.accounts.services import token_digest
 from kesher.core.exceptions import ConflictError, NotFoundError, PermissionDeniedError
+from kesher.core.money import CURRENCIES
 from kesher.core.validation import clean_name
 from kesher.network.services import tie_kinds_ensure_defaults
 from kesher.people.models import Person
@@ -22,7 +23,6 @@ from kesher.people.services import PersonData, person_create
 from kesher.workspaces.models import Invitation, Membership, Role, Workspace
 
 INVITATION_LIFETIME = dt.timedelta(days=14)
-CURRENCIES = ("ILS", "USD", "EUR", "GBP")
 
 
 def _member_person(*, workspace: Workspace, user: User) -> Person:
