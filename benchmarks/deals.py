@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from benchmarks.generate import OWNER_EMAIL, SCOPED, Summary, _Writer, configure
+from benchmarks.generate import OWNER_EMAIL, SCOPED, Summary, _phase, _Writer, configure
 
 if TYPE_CHECKING:
     from kesher.accounts.models import User
@@ -108,6 +108,8 @@ def add_deals(
         StageTotal,
     )
     from kesher.deals.services import pipeline_default, stage_totals_rebuild
+    from kesher.search.models import SearchDocument, SearchTerm
+    from kesher.search.services import search_refresh_deals
 
     summary = Summary(workspace_id=workspace.pk)
     started = time.perf_counter()
@@ -248,23 +250,39 @@ def add_deals(
             [(*row, "") for row in scoped(SatisfactionRequest, answers)],
         )
         writer.reset_sequences()
-        # The rows went in beside the services, so the board's totals are computed once here.
+        # The rows went in beside the services, so the board's totals are computed once here,
+        # and the new deals indexed for the search box in bulk (benchmarks.web times searches of
+        # the workspace it adds deals to).
         stage_totals_rebuild(workspace=workspace)
+        with _phase(summary, "search_index"):
+            summary.documents = search_refresh_deals(workspace=workspace, deals=deal_ids)
     with connection.cursor() as cursor:
         if vendor == "postgresql":
-            for model in (Deal, DealStageChange, PostSaleCheck, SatisfactionRequest, StageTotal):
+            for model in (
+                Deal,
+                DealStageChange,
+                PostSaleCheck,
+                SatisfactionRequest,
+                StageTotal,
+                SearchDocument,
+                SearchTerm,
+            ):
                 cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
         else:
             cursor.execute("PRAGMA analysis_limit = 1000")
             cursor.execute("ANALYZE")
     summary.rows.update(
-        deals=count, stage_changes=len(changes), post_sale_checks=len(checks), answers=len(answers)
+        deals=count,
+        stage_changes=len(changes),
+        post_sale_checks=len(checks),
+        answers=len(answers),
+        search_documents=summary.documents,
     )
     summary.seconds = time.perf_counter() - started
     log(
         f"Added {count:,} deals in {summary.seconds:.1f} s ("
         + ", ".join(f"{k} {v:,}" for k, v in summary.rows.items())
-        + ")"
+        + f"; indexing for search {summary.phases['search_index']:.1f} s)"
     )
     return summary
 

@@ -93,7 +93,10 @@ def _migrate(*, verbosity: int) -> None:
 
     for workspace in search_indexes_upgrade():
         if verbosity:
-            print(f"Rebuilt the search index of {workspace.name!r} (sound keys).")
+            print(
+                _("Updated the search index of the workspace “%(name)s”.")
+                % {"name": workspace.name}
+            )
     if connection.vendor == "sqlite":
         # SQLite keeps no statistics until ANALYZE: refreshed here, at every upgrade, so its
         # planner knows one workspace's rows are not few. Sampled, it takes milliseconds.

@@ -233,6 +233,6 @@ def test_migrate_rebuilds_search_indexes_made_before_sound_keys(capsys):
 
     assert main(["migrate"]) == 0
 
-    assert "Rebuilt the search index of 'Old index' (sound keys)." in capsys.readouterr().out
+    assert "Updated the search index of the workspace “Old index”." in capsys.readouterr().out
     assert [hit.title for hit in search(workspace=workspace, query="michal").hits] == ["מיכל כהן"]
     assert SearchTerm.objects.filter(workspace=workspace, term__startswith="\u2261").exists()

@@ -59,6 +59,8 @@ from kesher.deals.models import (
 from kesher.network.models import Interaction
 from kesher.network.services import InteractionData, interaction_log
 from kesher.people.models import Organization, Person
+from kesher.search import services as search_services
+from kesher.search.models import SearchDocument
 from kesher.workspaces.models import Membership, Role, Workspace
 
 __all__ = [
@@ -609,8 +611,12 @@ def stage_create(
 @transaction.atomic
 def stage_update(*, stage: Stage, actor: User, name: str, role: str = "") -> Stage:
     _writer(stage.workspace, actor)
+    former_name = stage.name
     stage.name, stage.role = _clean_stage(stage.pipeline, stage, name, role)
     stage.save(update_fields=["name", "role", "updated_at"])
+    if stage.name != former_name:
+        # Search shows each deal's stage by name.
+        search_services.search_refresh_deals(workspace=stage.workspace, deals=stage.deals.all())
     return stage
 
 
@@ -989,6 +995,7 @@ def deal_create(
     deal.save()
     _stage_change(deal, None, stage, actor)
     stage_totals_refresh(stage_ids=[stage.pk])
+    search_services.search_index_deal(deal=deal)
     return deal
 
 
@@ -1029,6 +1036,7 @@ def deal_update(
     )
     deal.save()
     stage_totals_refresh(stage_ids=[deal.stage_id])
+    search_services.search_index_deal(deal=deal)
     return deal
 
 
@@ -1123,6 +1131,7 @@ def deal_move(*, deal: Deal, stage: Stage, actor: User) -> Deal:
     deal.save()
     _stage_change(deal, from_stage, stage, actor)
     stage_totals_refresh(stage_ids=[from_stage.pk, stage.pk])
+    search_services.search_index_deal(deal=deal)
     return deal
 
 
@@ -1141,6 +1150,7 @@ def deal_close_won(*, deal: Deal, actor: User) -> Deal:
         _win(deal, actor)
         deal.save()
         stage_totals_refresh(stage_ids=[deal.stage_id])
+        search_services.search_index_deal(deal=deal)
         return deal
     return deal_move(deal=deal, stage=won_stage, actor=actor)
 
@@ -1178,6 +1188,7 @@ def deal_close_lost(
     deal.closed_at = timezone.now()
     deal.save()
     stage_totals_refresh(stage_ids=[deal.stage_id])
+    search_services.search_index_deal(deal=deal)
     return deal
 
 
@@ -1206,6 +1217,7 @@ def deal_walk_away(
     deal.closed_at = timezone.now()
     deal.save()
     stage_totals_refresh(stage_ids=[deal.stage_id])
+    search_services.search_index_deal(deal=deal)
     if referred_to is not None:
         customer = deal.person.name if deal.person is not None else str(deal.organization)
         participants = [person for person in (deal.person, referred_to) if person is not None]
@@ -1272,6 +1284,7 @@ def deal_reopen(
     deal.closed_at = None
     deal.save()
     stage_totals_refresh(stage_ids=[deal.stage_id])
+    search_services.search_index_deal(deal=deal)
     return deal
 
 
@@ -1279,6 +1292,7 @@ def deal_reopen(
 def deal_delete(*, deal: Deal, actor: User) -> None:
     _writer(deal.workspace, actor)
     stage_id = deal.stage_id
+    search_services.search_remove(kind=SearchDocument.Kind.DEAL, object_id=deal.public_id)
     deal.delete()
     stage_totals_refresh(stage_ids=[stage_id])
 

@@ -196,12 +196,16 @@ def person_update(
         )
     data = _with_organization(person.workspace, data, organization_name)
     cleaned = _validated(person.workspace, data)
+    names = (person.name, person.name_alt)
     _apply(person, data, cleaned)
     person.save()
     _set_contacts(person, cleaned["emails"], cleaned["phones"])  # type: ignore[arg-type]
     person.interests.set(tags_resolve(workspace=person.workspace, names=data.interests))
     person.groups.set(data.groups)
     search_services.search_index_person(person=person)
+    if (person.name, person.name_alt) != names:
+        # Their deals are found by their names, and show them.
+        search_services.search_refresh_deals(workspace=person.workspace, deals=person.deals.all())
     return person
 
 
@@ -235,12 +239,18 @@ def organization_create(
 def organization_update(
     *, organization: Organization, name: str, website: str = "", notes: str = ""
 ) -> Organization:
+    former_name = organization.name
     organization.name = clean_name(name)
     organization.website = clean_text(website, field="website", limit=200)
     organization.notes = clean_text(notes, field="notes")
     organization.full_clean(exclude=["workspace"])
     organization.save()
     search_services.search_index_organization(organization=organization)
+    if former_name and organization.name != former_name:
+        # Its deals are found by its name, and show it.
+        search_services.search_refresh_deals(
+            workspace=organization.workspace, deals=organization.deals.all()
+        )
     return organization
 
 
@@ -268,10 +278,13 @@ def organization_delete(*, organization: Organization) -> None:
     search_services.search_remove(
         kind=SearchDocument.Kind.ORGANIZATION, object_id=organization.public_id
     )
+    # Its deals (those with a person too) stay, without it: search forgets the name on them.
+    deals = list(organization.deals.values_list("pk", flat=True))
     organization.delete()
     for person in people:
         person.organization = None
         search_services.search_index_person(person=person)
+    search_services.search_refresh_deals(workspace=organization.workspace, deals=deals)
 
 
 @transaction.atomic

@@ -34,9 +34,12 @@ class SearchHitOut(Schema):
     score: int
     archived: bool
     person_id: uuid.UUID | None = Field(
-        None, description="The person to open (absent for organisations)."
+        None, description="The person to open (absent for organisations and deals)."
     )
     organization_id: uuid.UUID | None = Field(None, description="Set for organisations.")
+    deal_id: uuid.UUID | None = Field(
+        None, description="Set for deals: the deal to open (GET /api/v1/deals/{deal_id})."
+    )
 
 
 class SearchOut(Schema):
@@ -47,7 +50,7 @@ class SearchOut(Schema):
 @router.get(
     "",
     response={200: SearchOut, **error_responses(422)},
-    summary="Search people, organisations, needs, offers and notes",
+    summary="Search people, organisations, deals, needs, offers and notes",
 )
 def search(request: ApiRequest, params: Query[SearchParams]) -> SearchOut:
     """Results of the workspace best first, at most `limit`. A query of only spaces or
@@ -58,7 +61,7 @@ def search(request: ApiRequest, params: Query[SearchParams]) -> SearchOut:
         include_archived=params.archived,
         limit=params.limit,
     )
-    organization = SearchDocument.Kind.ORGANIZATION
+    organization, deal = SearchDocument.Kind.ORGANIZATION, SearchDocument.Kind.DEAL
     return SearchOut(
         query=found.query,
         results=[
@@ -68,8 +71,9 @@ def search(request: ApiRequest, params: Query[SearchParams]) -> SearchOut:
                 snippet=hit.snippet,
                 score=hit.score,
                 archived=hit.archived,
-                person_id=None if hit.kind == organization else hit.target_id,
+                person_id=None if hit.kind in selectors.OWN_PAGE_KINDS else hit.target_id,
                 organization_id=hit.target_id if hit.kind == organization else None,
+                deal_id=hit.target_id if hit.kind == deal else None,
             )
             for hit in found.hits
         ],

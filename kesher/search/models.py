@@ -11,11 +11,12 @@ TERM_LENGTH = 48
 
 
 class SearchDocument(TimeStampedModel):
-    """One searchable thing (a person, organisation, need, offer or interaction note)."""
+    """One searchable thing (a person, organisation, deal, need, offer or interaction note)."""
 
     class Kind(models.TextChoices):
         PERSON = "person", _("Person")
         ORGANIZATION = "organization", _("Organisation")
+        DEAL = "deal", _("Deal")
         NEED = "need", _("Need")
         OFFER = "offer", _("Offer")
         NOTE = "note", _("Note")

@@ -1,4 +1,5 @@
-"""The search box: one query over people, organisations, needs, offers and notes of a workspace.
+"""The search box: one query over people, organisations, deals, needs, offers and notes of a
+workspace.
 
 The index (SearchTerm) holds every normalised word of a document and its Hebrew stems, so a
 typed word is looked up as the word, its stems and, for the word being typed, prefix ranges, each
@@ -61,10 +62,14 @@ SOUNDS_LIKE_PREFIX = 2  # the word being typed sounds like the start of one: "Mi
 GROUPS = {
     SearchDocument.Kind.PERSON: _("People"),
     SearchDocument.Kind.ORGANIZATION: _("Organisations"),
+    SearchDocument.Kind.DEAL: _("Deals"),
     SearchDocument.Kind.NEED: _("Needs"),
     SearchDocument.Kind.OFFER: _("Offers"),
     SearchDocument.Kind.NOTE: _("Notes"),
 }
+
+# Kinds whose hits open their own page (by the document's object id), not their person's.
+OWN_PAGE_KINDS = (SearchDocument.Kind.ORGANIZATION, SearchDocument.Kind.DEAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +79,8 @@ class SearchHit:
     snippet: str
     score: int
     archived: bool
-    # The organisation's public id for organisations, the person's for everything else.
+    # What the hit opens: the organisation's public id for organisations, the deal's for deals,
+    # the person's for everything else.
     target_id: uuid.UUID | None
 
 
@@ -419,7 +425,7 @@ def search(
             archived=doc.archived,
             target_id=(
                 doc.object_id
-                if doc.kind == SearchDocument.Kind.ORGANIZATION
+                if doc.kind in OWN_PAGE_KINDS
                 else (doc.person.public_id if doc.person is not None else None)
             ),
         )

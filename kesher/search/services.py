@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from django.db import connection, models, transaction
 from django.db.models.functions import Cast
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kesher.engine.phonetic import SOUND_MARK
 from kesher.engine.text import index_terms, sound_terms
 from kesher.search.models import TERM_LENGTH, SearchDocument, SearchTerm
 
 if TYPE_CHECKING:
+    from kesher.deals.models import Deal
     from kesher.network.models import Interaction, Need, Offer
     from kesher.people.models import Organization, Person
     from kesher.workspaces.models import Workspace
@@ -119,6 +120,50 @@ def _organization_document(*, public_id: uuid.UUID | str, name: str, notes: str)
         archived=False,
         texts=[IndexedText(name, NAME_WEIGHT, sounds=True), IndexedText(notes, TEXT_WEIGHT)],
     )
+
+
+def _deal_document(
+    *,
+    public_id: uuid.UUID | str,
+    person_id: int | None,
+    person_name: str,
+    person_name_alt: str,
+    person_archived: bool,
+    organization: str,
+    stage: str,
+    status_label: str,
+    title: str,
+    next_action: str,
+) -> _Document:
+    """A deal: found by its title first, then by its customer and its next step. On its person,
+    so archiving the person hides it as it hides their needs; a deal of an organisation alone
+    is never archived."""
+    customer = " · ".join(part for part in (person_name, organization) if part)
+    return _Document(
+        kind=SearchDocument.Kind.DEAL,
+        object_id=public_id,
+        person_id=person_id,
+        title=title,
+        snippet=" · ".join(part for part in (customer, stage, status_label) if part),
+        archived=person_archived,
+        texts=[
+            IndexedText(title, NAME_WEIGHT, sounds=True),
+            IndexedText(person_name, TEXT_WEIGHT, sounds=True),
+            IndexedText(person_name_alt, TEXT_WEIGHT, sounds=True),
+            IndexedText(organization, TEXT_WEIGHT, sounds=True),
+            # Everyday words ("call", "send the quote"): not heard, as notes are not.
+            IndexedText(next_action, TEXT_WEIGHT),
+        ],
+    )
+
+
+def _deal_status_label(status: str, language: str) -> str:
+    """The status as the snippet stores it: in the workspace's language, like the stage names
+    beside it (the snippet is written once, read by everyone)."""
+    from kesher.deals.models import DealStatus
+
+    with translation.override(language):
+        return str(DealStatus(status).label)
 
 
 def _need_offer_document(
@@ -240,6 +285,27 @@ def search_index_need(*, need: Need) -> SearchDocument:
 @transaction.atomic
 def search_index_offer(*, offer: Offer) -> SearchDocument:
     return _index_need_or_offer(offer, SearchDocument.Kind.OFFER)
+
+
+@transaction.atomic
+def search_index_deal(*, deal: Deal) -> SearchDocument:
+    """After a deal is created or its title, customer, next step, stage or status changes."""
+    person, organization = deal.person, deal.organization
+    return _store(
+        workspace_id=deal.workspace_id,
+        document=_deal_document(
+            public_id=deal.public_id,
+            person_id=person.pk if person is not None else None,
+            person_name=person.name if person is not None else "",
+            person_name_alt=person.name_alt if person is not None else "",
+            person_archived=person is not None and person.archived_at is not None,
+            organization=organization.name if organization is not None else "",
+            stage=deal.stage.name,
+            status_label=_deal_status_label(deal.status, deal.workspace.language),
+            title=deal.title,
+            next_action=deal.next_action,
+        ),
+    )
 
 
 @transaction.atomic
@@ -481,6 +547,61 @@ def _need_offer_documents(workspace: Workspace) -> Iterator[list[_Document]]:
             ]
 
 
+def _deal_documents(
+    workspace: Workspace, deals: models.QuerySet[Deal] | None = None
+) -> Iterator[list[_Document]]:
+    """The documents of the workspace's deals (or of `deals`, some of them), a chunk per
+    query: the customer's and the stage's names come in the same row."""
+    from kesher.deals.models import Deal
+
+    if deals is None:
+        deals = Deal.objects.filter(workspace=workspace)
+    rows = deals.values_list(
+        "id",
+        _raw_id(),
+        "title",
+        "person_id",
+        "person__name",
+        "person__name_alt",
+        "person__archived_at",
+        "organization__name",
+        "stage__name",
+        "status",
+        "next_action",
+    )
+    labels: dict[str, str] = {}
+    for chunk in _chunks(rows):
+        yield [
+            _deal_document(
+                public_id=public_id,
+                person_id=person_id,
+                person_name=person_name or "",
+                person_name_alt=person_name_alt or "",
+                person_archived=archived_at is not None,
+                organization=organization or "",
+                stage=stage,
+                status_label=labels.setdefault(
+                    status, _deal_status_label(status, workspace.language)
+                ),
+                title=title,
+                next_action=next_action,
+            )
+            for (
+                _id,
+                public_id,
+                title,
+                person_id,
+                person_name,
+                person_name_alt,
+                archived_at,
+                organization,
+                stage,
+                status,
+                next_action,
+            ) in chunk
+        ]
+
+
 def _note_documents(workspace: Workspace) -> Iterator[list[_Document]]:
     from kesher.network.models import Interaction
 
@@ -509,6 +630,13 @@ def _note_documents(workspace: Workspace) -> Iterator[list[_Document]]:
         ]
 
 
+def _stamp() -> object:
+    """Now, as the database stores created_at and updated_at."""
+    created_at = SearchDocument._meta.get_field("created_at")
+    assert isinstance(created_at, models.DateTimeField)
+    return created_at.get_db_prep_save(timezone.now(), connection)
+
+
 @transaction.atomic
 def search_reindex_workspace(*, workspace: Workspace) -> int:
     """Rebuild the workspace's whole index from its data; returns the number of documents."""
@@ -517,13 +645,12 @@ def search_reindex_workspace(*, workspace: Workspace) -> int:
     SearchDocument.objects.filter(workspace=workspace).order_by()._raw_delete(
         SearchDocument.objects.db
     )
-    created_at = SearchDocument._meta.get_field("created_at")
-    assert isinstance(created_at, models.DateTimeField)
-    stamp = created_at.get_db_prep_save(timezone.now(), connection)
+    stamp = _stamp()
     count = 0
     for source in (
         _people_documents,
         _organization_documents,
+        _deal_documents,
         _need_offer_documents,
         _note_documents,
     ):
@@ -532,11 +659,44 @@ def search_reindex_workspace(*, workspace: Workspace) -> int:
     return count
 
 
+@transaction.atomic
+def search_refresh_deals(
+    *, workspace: Workspace, deals: models.QuerySet[Deal] | Collection[int]
+) -> int:
+    """Rebuild the documents of `deals` (some of the workspace's, or their ids), a few queries
+    per chunk of deals whatever their number: after their customer was renamed or lost its
+    organisation, their stage renamed, or deals written in bulk beside the services. Returns
+    the number of documents."""
+    from kesher.deals.models import Deal
+
+    if not isinstance(deals, models.QuerySet):
+        ids = sorted(deals)
+        batches: Iterable[models.QuerySet[Deal]] = (
+            Deal.objects.filter(workspace=workspace, pk__in=ids[start : start + REINDEX_CHUNK])
+            for start in range(0, len(ids), REINDEX_CHUNK)
+        )
+    else:
+        batches = [deals.filter(workspace=workspace)]
+    count = 0
+    for batch in batches:
+        for documents in _deal_documents(workspace, batch):
+            # Their terms go with them (cascade).
+            SearchDocument.objects.filter(
+                kind=SearchDocument.Kind.DEAL,
+                object_id__in=[uuid.UUID(str(document.object_id)) for document in documents],
+            ).delete()
+            count += _store_many(workspace.pk, documents, _stamp())
+    return count
+
+
 def search_indexes_upgrade() -> list[Workspace]:
     """Rebuild the index of every workspace indexed before sound keys existed (migration
     search.0003 adds no rows: it cannot read people through today's models): those with
-    documents but not one sound key. `kesher migrate` runs this after the migrations; each
-    workspace is rebuilt in its own transaction. Returns the workspaces rebuilt."""
+    documents but not one sound key. Then index the deals of every workspace whose deals have
+    no documents yet (indexed before deals were searchable, migration search.0004). `kesher
+    migrate` runs this after the migrations; each workspace is done in its own transaction.
+    Returns the workspaces rebuilt or completed, by id."""
+    from kesher.deals.models import Deal
     from kesher.workspaces.models import Workspace
 
     sound_keys = SearchTerm.objects.filter(
@@ -547,4 +707,10 @@ def search_indexes_upgrade() -> list[Workspace]:
     rebuilt = list(stale.order_by("id"))
     for workspace in rebuilt:
         search_reindex_workspace(workspace=workspace)
-    return rebuilt
+    deals = Deal.objects.filter(workspace=models.OuterRef("pk"))
+    deal_documents = documents.filter(kind=SearchDocument.Kind.DEAL)
+    unindexed = Workspace.objects.filter(models.Exists(deals), ~models.Exists(deal_documents))
+    completed = list(unindexed.order_by("id"))
+    for workspace in completed:
+        search_refresh_deals(workspace=workspace, deals=Deal.objects.filter(workspace=workspace))
+    return sorted([*rebuilt, *completed], key=lambda workspace: workspace.pk)

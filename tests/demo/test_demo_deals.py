@@ -8,6 +8,8 @@ from django.db import transaction
 from kesher.deals import selectors
 from kesher.deals.models import Deal, DealStatus, Pipeline, Promise, PromiseStatus
 from kesher.demo.services import DATA_PATH, demo_load
+from kesher.search.models import SearchDocument
+from kesher.search.selectors import search
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +103,12 @@ def test_no_demo_deal_closes_before_its_customer_was_met():
         and deal.get("closed_days_ago", 0) > met_days_ago[deal["person"]]
     ]
     assert too_early == []
+
+
+def test_the_demo_deals_are_searchable(demo):
+    deal = Deal.objects.get(workspace=demo.workspace, title="מחשבים ומדפסות")
+    for query in ("מדפסות", "המדפסות", "ליבנה"):
+        hits = search(workspace=demo.workspace, query=query).hits
+        assert [hit.target_id for hit in hits if hit.kind == "deal"][:1] == [deal.public_id], query
+    indexed = SearchDocument.objects.filter(workspace=demo.workspace, kind="deal").count()
+    assert indexed == Deal.objects.filter(workspace=demo.workspace).count()

@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 import pytest
 from django.utils import timezone
 
+from kesher.deals.models import Deal
+from kesher.deals.services import deal_create, pipeline_default
 from kesher.network.models import Interaction, Need, Offer
 from kesher.network.services import (
     InteractionData,
@@ -15,7 +17,7 @@ from kesher.network.services import (
 )
 from kesher.people.models import Organization, Person
 from kesher.people.services import PersonData, organization_create, person_create
-from kesher.workspaces.models import Workspace
+from kesher.workspaces.models import Membership, Role, Workspace
 
 MakePerson = Callable[..., Person]
 
@@ -60,6 +62,34 @@ def make_note(workspace: Workspace) -> Callable[[Sequence[Person], str], Interac
                 participants=list(participants),
                 summary=summary,
             ),
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_deal() -> Callable[..., Deal]:
+    """Deals made through the service, in the workspace's default sales pipeline, so the search
+    index is kept as in the product."""
+
+    def make(
+        title: str,
+        *,
+        person: Person | None = None,
+        organization: Organization | None = None,
+        next_action: str = "Call to set a meeting",
+    ) -> Deal:
+        space = (person or organization).workspace  # type: ignore[union-attr]
+        owner = Membership.objects.get(workspace=space, role=Role.OWNER).user
+        return deal_create(
+            workspace=space,
+            actor=owner,
+            pipeline=pipeline_default(workspace=space),
+            title=title,
+            person=person,
+            organization=organization,
+            next_action=next_action,
+            next_action_on=timezone.localdate(),
         )
 
     return make

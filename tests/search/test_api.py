@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from kesher.accounts.models import User
 from kesher.accounts.services import api_token_create
@@ -48,6 +50,7 @@ def test_results_best_first_with_ids_to_open(
                 "archived": False,
                 "person_id": None,
                 "organization_id": str(organization.public_id),
+                "deal_id": None,
             },
             {
                 "kind": "person",
@@ -57,6 +60,7 @@ def test_results_best_first_with_ids_to_open(
                 "archived": False,
                 "person_id": str(dani.public_id),
                 "organization_id": None,
+                "deal_id": None,
             },
             {
                 # The Hebrew spelling sounds like it, and ranks below the words as typed.
@@ -67,6 +71,7 @@ def test_results_best_first_with_ids_to_open(
                 "archived": False,
                 "person_id": str(dani.public_id),
                 "organization_id": None,
+                "deal_id": None,
             },
         ],
     }
@@ -158,3 +163,71 @@ def test_another_workspaces_token_never_sees_this_workspace(
     for query in ("levi", "lev", "dani levi"):
         found = client.get(URL, {"q": query, "archived": "true"}, headers=headers).json()
         assert found["results"] == [], query
+
+
+def test_a_deal_comes_with_its_id_to_open(
+    client: Client,
+    headers: dict[str, str],
+    make_person: Any,
+    make_organization: Any,
+    make_deal: Any,
+) -> None:
+    livne = make_organization("אופנת ליבנה")
+    michal = make_person("מיכל אברהם", organization=livne)
+    deal = make_deal("מחשבים ומדפסות", person=michal, organization=livne)
+    response = client.get(URL, {"q": "המדפסות"}, headers=headers)
+    assert response.status_code == 200
+    assert response.json() == {
+        "query": "המדפסות",
+        "results": [
+            {
+                "kind": "deal",
+                "title": "מחשבים ומדפסות",
+                "snippet": "מיכל אברהם · אופנת ליבנה · איתור הלקוח · פתוחה",
+                "score": 33,
+                "archived": False,
+                "person_id": None,
+                "organization_id": None,
+                "deal_id": str(deal.public_id),
+            }
+        ],
+    }
+    opened = client.get(f"/api/v1/deals/{deal.public_id}", headers=headers)
+    assert (opened.status_code, opened.json()["title"]) == (200, "מחשבים ומדפסות")
+
+
+def test_another_workspaces_token_never_sees_this_workspaces_deals(
+    client: Client,
+    workspace: Workspace,
+    other_workspace: Workspace,
+    make_organization: Any,
+    make_deal: Any,
+) -> None:
+    mine = make_deal("מחשבים ומדפסות", organization=make_organization("Orion"))
+    owner = Membership.objects.get(workspace=other_workspace, role=Role.OWNER).user
+    other = bearer(owner, other_workspace)
+    for query in ("מדפסות", "orion", "Orion "):
+        found = client.get(URL, {"q": query, "archived": "true"}, headers=other).json()
+        assert found["results"] == [], query
+    assert client.get(f"/api/v1/deals/{mine.public_id}", headers=other).status_code == 404
+
+
+def test_the_queries_do_not_grow_with_the_deals_found(
+    client: Client, headers: dict[str, str], make_person: Any, make_deal: Any
+) -> None:
+    dana = make_person("Dana Katz")
+    make_deal("Printers 1", person=dana)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(URL, {"q": "printers", "limit": 50}, headers=headers)
+        assert response.status_code == 200
+        return len(captured.captured_queries)
+
+    queries()
+    few = queries()
+    for n in range(2, 15):
+        make_deal(f"Printers {n}", person=dana)
+    assert queries() == few
+    found = client.get(URL, {"q": "printers", "limit": 50}, headers=headers).json()
+    assert [r["kind"] for r in found["results"]] == ["deal"] * 14

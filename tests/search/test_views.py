@@ -4,7 +4,9 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kesher.people.services import person_archive
@@ -153,3 +155,68 @@ def test_another_workspaces_sound_alikes_never_show(
         for query in ("Michal", "Mikhal Kohen", "Cohen"):
             html = client_logged_in.get(URL, {"q": query, "archived": "1"}, headers=headers)
             assert "מיכל כהן" not in html.content.decode()
+
+
+def test_deals_show_in_their_group_with_a_link_and_their_customer_stage_and_status(
+    client_logged_in: Client,
+    make_person: Any,
+    make_organization: Any,
+    make_need: Any,
+    make_deal: Any,
+) -> None:
+    orion = make_organization("Printers Plus")
+    dana = make_person("Dana Printers")
+    make_need(dana, "Looking for printers")
+    deal = make_deal("מחשבים ומדפסות Printers", person=dana, organization=orion)
+    deal_url = reverse("deals:detail", args=[deal.public_id])
+    snippet = "Dana Printers · Printers Plus · איתור הלקוח · פתוחה"
+    page = client_logged_in.get(URL, {"q": "printers"}, headers=ENGLISH).content.decode()
+    assert re.findall(r"<h2>(\w+)</h2>", page) == ["People", "Organisations", "Deals", "Needs"]
+    for html in (
+        page,
+        # The header's box, as you type.
+        client_logged_in.get(URL, {"q": "מדפסות"}, headers={"HX-Request": "true"}).content.decode(),
+    ):
+        assert f'<a href="{deal_url}"><bdi>מחשבים ומדפסות Printers</bdi></a>' in html
+        assert re.search(rf'<p class="search-snippet">\s*<bdi>{snippet}</bdi>\s*</p>', html)
+
+
+def test_another_workspaces_deals_never_show(
+    client_logged_in: Client,
+    other_workspace: Workspace,
+    make_organization: Any,
+    make_deal: Any,
+) -> None:
+    theirs = make_deal(
+        "מחשבים ומדפסות", organization=make_organization("Orion", in_workspace=other_workspace)
+    )
+    for headers in (ENGLISH, {"HX-Request": "true"}):
+        for query in ("מדפסות", "Orion", "orion "):
+            html = client_logged_in.get(URL, {"q": query, "archived": "1"}, headers=headers)
+            assert html.status_code == 200
+            assert str(theirs.public_id) not in html.content.decode()
+            assert "מחשבים ומדפסות" not in html.content.decode()
+
+
+def test_the_pages_queries_do_not_grow_with_the_deals_found(
+    client_logged_in: Client, make_person: Any, make_organization: Any, make_deal: Any
+) -> None:
+    dana, orion = make_person("Dana Katz"), make_organization("Orion")
+    make_deal("Printers 1", person=dana)
+    make_deal("Printers 2", organization=orion)
+
+    def queries(headers: dict[str, str]) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client_logged_in.get(URL, {"q": "printers"}, headers=headers)
+        assert response.status_code == 200
+        return len(captured.captured_queries)
+
+    htmx = {"HX-Request": "true"}
+    queries(ENGLISH)
+    few = (queries(ENGLISH), queries(htmx))
+    for n in range(3, 15):
+        make_deal(f"Printers {n}", person=dana, organization=orion if n % 2 else None)
+    many = (queries(ENGLISH), queries(htmx))
+    assert many == few
+    html = client_logged_in.get(URL, {"q": "printers"}, headers=htmx).content.decode()
+    assert html.count('class="search-hit"') == 14
