@@ -9,7 +9,7 @@ PORT ?= 8000
 # Set to a PostgreSQL URL to run the suite a second time on PostgreSQL (CI does).
 KESHER_TEST_POSTGRES_URL ?=
 
-.PHONY: demo install install-dev messages lint format test test-sqlite test-postgres bench clean
+.PHONY: demo install install-dev messages lint format test test-sqlite test-postgres bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,14 +36,14 @@ demo: install
 
 lint: install-dev
 	@echo "===== lint: ruff, mypy, djLint ====="
-	$(BIN)/ruff format --check kesher tests benchmarks
-	$(BIN)/ruff check kesher tests benchmarks
+	$(BIN)/ruff format --check kesher tests benchmarks docs
+	$(BIN)/ruff check kesher tests benchmarks docs
 	$(BIN)/mypy kesher
 	$(BIN)/djlint --check --lint kesher/templates
 
 format: install-dev
-	$(BIN)/ruff format kesher tests benchmarks
-	$(BIN)/ruff check --fix kesher tests benchmarks
+	$(BIN)/ruff format kesher tests benchmarks docs
+	$(BIN)/ruff check --fix kesher tests benchmarks docs
 	$(BIN)/djlint --reformat kesher/templates
 
 # Two workers, one per core; each gets its own test database (in-memory SQLite, or
@@ -63,6 +63,10 @@ endif
 
 bench: install-dev
 	$(BIN)/python -m benchmarks.web --people 100000
+
+# The user guide's pictures (docs/images/), from a fresh demo; needs Debian's chromium.
+screenshots: install-dev
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
