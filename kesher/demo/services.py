@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -53,6 +54,8 @@ from kesher.workspaces.services import invitation_accept, invitation_create, wor
 DEMO_EMAIL = "demo@kesher.local"
 COACH_EMAIL = "coach@kesher.local"
 DEMO_PASSWORD = "networking-first"  # noqa: S105
+# A need or an offer: the data file lists both alike.
+ItemT = TypeVar("ItemT", Need, Offer)
 DATA_PATH = Path(__file__).with_name("data.json")
 
 # Keys the data file uses for the two workspace members, in ties and interactions.
@@ -109,6 +112,23 @@ def _member_join(
 
 
 @transaction.atomic
+def _needs_or_offers(
+    specs: list[dict[str, Any]], create: Callable[..., ItemT], people: dict[str, Person]
+) -> dict[str, tuple[ItemT, dict[str, Any]]]:
+    """Create each need (or offer) of the data file; those with a key, by their key."""
+    keyed: dict[str, tuple[ItemT, dict[str, Any]]] = {}
+    for spec in specs:
+        item = create(
+            person=people[spec["person"]],
+            text=spec["text"],
+            tags=spec.get("tags", []),
+            status=spec.get("status", NeedOfferStatus.OPEN),
+        )
+        if "key" in spec:
+            keyed[spec["key"]] = (item, spec)
+    return keyed
+
+
 def demo_load(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) -> DemoResult:
     """Create the demo workspace unless the demo user already owns one (then change nothing)."""
     existing = demo_membership_get(email=DEMO_EMAIL)
@@ -225,26 +245,8 @@ def _demo_build(*, data: dict[str, Any], today: dt.date | None, password: str) -
         )
 
     # Needs and offers with a key in the data file are the ones its introductions answer.
-    needs: dict[str, tuple[Need, dict[str, Any]]] = {}
-    for spec in data["needs"]:
-        need = need_create(
-            person=people[spec["person"]],
-            text=spec["text"],
-            tags=spec.get("tags", []),
-            status=spec.get("status", NeedOfferStatus.OPEN),
-        )
-        if "key" in spec:
-            needs[spec["key"]] = (need, spec)
-    offers: dict[str, tuple[Offer, dict[str, Any]]] = {}
-    for spec in data["offers"]:
-        offer = offer_create(
-            person=people[spec["person"]],
-            text=spec["text"],
-            tags=spec.get("tags", []),
-            status=spec.get("status", NeedOfferStatus.OPEN),
-        )
-        if "key" in spec:
-            offers[spec["key"]] = (offer, spec)
+    needs = _needs_or_offers(data["needs"], need_create, people)
+    offers = _needs_or_offers(data["offers"], offer_create, people)
     for spec in data["referrals"]:
         referral_create(
             workspace=workspace,
